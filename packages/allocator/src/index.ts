@@ -1,0 +1,1 @@
+export type { Allocation, Owner, Store } from "./store.js";

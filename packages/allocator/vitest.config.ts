@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    name: "allocator",
+    include: ["test/**/*.test.ts"],
+    // Until this package has tests of its own.
+    passWithNoTests: true,
+  },
+});
