@@ -1,1 +1,2 @@
-export const placeholder = true;
+export { isEmptyDns, parseResolvConf, parseResolvConfText } from "./dns.js";
+export { errnoCode, goPathErrorText } from "./go-error-text.js";
