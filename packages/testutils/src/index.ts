@@ -18,6 +18,8 @@ export {
   uniqueName,
   withNetns,
 } from "./netns.js";
+export type { OracleVersion } from "./oracle.js";
+export { compareDataDirs, normaliseError, normaliseResult, ORACLE_VERSIONS } from "./oracle.js";
 export {
   OURS,
   OURS_ENV_VAR,
