@@ -1,1 +1,6 @@
-export const placeholder = true;
+export type { AtomicWriteOptions } from "./atomic-write.js";
+export { atomicWrite, isTempFileName } from "./atomic-write.js";
+export type { DiskAllocation, DiskOwner, DiskStore, DiskStoreOptions } from "./disk-store.js";
+export { DEFAULT_DATA_DIR, openDiskStore, openExistingDiskStore } from "./disk-store.js";
+export type { FileLock, FlockOperation, FlockOptions } from "./file-lock.js";
+export { flockFile, openFileLock } from "./file-lock.js";

@@ -1,0 +1,43 @@
+import { lstatSync, mkdirSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
+import { errnoCode, ioError } from "./io-error.js";
+
+/**
+ * Creates `path` and any missing parents with `mode` (the umask applies), like Go's `os.MkdirAll`,
+ * which upstream calls for the network directory. Node's own recursive mkdir is not used because it
+ * reports the error of the deepest path (ENOENT) rather than the one that failed (EROFS, EACCES).
+ *
+ * Throws CniError 5 worded like Go's error for the directory that could not be made
+ * (`mkdir /var/lib/cni: read-only file system`, `mkdir <path>: not a directory`).
+ */
+export function mkdirAll(path: string, mode: number): void {
+  try {
+    if (statSync(path).isDirectory()) return;
+    throw notADirectory(path);
+  } catch (err) {
+    if (errnoCode(err) !== "ENOENT") throw ioError("mkdir", path, err);
+  }
+  const parent = dirname(path);
+  if (parent !== path) mkdirAll(parent, mode);
+  try {
+    mkdirSync(path, mode);
+  } catch (err) {
+    // Someone else (another ADD) may have made it meanwhile: that is success.
+    if (errnoCode(err) === "EEXIST" && isDirectory(path)) return;
+    throw ioError("mkdir", path, err);
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    // Whatever made the mkdir fail is reported by the caller; this only answers yes or no.
+    return false;
+  }
+}
+
+function notADirectory(path: string): CniError {
+  return new CniError(CNI_ERROR_CODES.IoFailure, `mkdir ${path}: not a directory`);
+}
