@@ -1,1 +1,11 @@
-export const placeholder = true;
+export type { DelegateOptions } from "./delegate.js";
+export { delegateAdd, delegateCheck, delegateDel, delegateGc, delegateStatus } from "./delegate.js";
+export { aboutText, dispatch, SPEC_VERSION } from "./dispatch.js";
+export type { ExecPluginOptions } from "./exec-plugin.js";
+export { execPlugin } from "./exec-plugin.js";
+export { findInPath, splitCniPath } from "./find-in-path.js";
+export { checkNetns, isNetnsOverride, OWN_NETNS_PATH } from "./netns-check.js";
+export { pluginMain } from "./plugin-main.js";
+export type { Awaitable, CmdArgs, PluginCommands, PluginIo, PluginOptions } from "./plugin-types.js";
+export { processIo } from "./process-io.js";
+export { validateContainerId, validateInterfaceName, validateNetworkName } from "./validation.js";
