@@ -143,6 +143,15 @@ describe("formatMarkdown", () => {
     expect(text).toContain("- warning: something odd");
   });
 
+  it("adds the first-ADD table only when every case has one", () => {
+    expect(formatMarkdown(reportWith(cases))).not.toContain("First ADD");
+    const withFirst = cases.map((entry, i) => ({ ...entry, firstAdd: { ours: 50 + i, upstream: 3.5 } }));
+    const text = formatMarkdown(reportWith(withFirst));
+    expect(text).toContain("First ADD on each freshly prefilled store");
+    expect(text).toContain("| IPv4 | 0 | 50.0 | 3.50 |");
+    expect(text).toContain("| IPv6 | 50,000 | 51.0 | 3.50 |");
+  });
+
   it("lists every verdict in table order", () => {
     expect(targetVerdicts(reportWith(cases)).map((verdict) => verdict.met)).toEqual([false, true, true]);
   });

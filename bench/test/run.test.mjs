@@ -46,8 +46,11 @@ describe("bench/run.mjs", () => {
     );
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Sanity run/);
-    const rows = result.stdout.split("\n").filter((line) => line.startsWith("| IPv"));
+    const rows = result.stdout
+      .split("\n")
+      .filter((line) => /^\| IPv\d \| [\d,]+ \| (ADD|DEL|CHECK) \|/.test(line));
     expect(rows).toHaveLength(2 * 2 * 3);
+    expect(result.stdout).toContain("First ADD on each freshly prefilled store");
     expect(rows[0]).toMatch(/^\| IPv4 \| 0 \| ADD \| /);
 
     const report = JSON.parse(readFileSync(join(out, "latest.json"), "utf8"));
@@ -66,6 +69,8 @@ describe("bench/run.mjs", () => {
     ]);
     for (const entry of report.cases) {
       expect(entry.storeFiles).toEqual({ ours: entry.size + 2, upstream: entry.size + 2 });
+      expect(entry.firstAdd.ours).toBeGreaterThan(0);
+      expect(entry.firstAdd.upstream).toBeGreaterThan(0);
       for (const summary of Object.values(entry.ops)) {
         expect(summary.ours.samplesMs).toHaveLength(2);
         expect(summary.upstream.samplesMs).toHaveLength(2);
