@@ -1,7 +1,8 @@
+import type { Stats } from "node:fs";
 import { lstatSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
-import { errnoCode, ioError } from "./io-error.js";
+import { ioError } from "./io-error.js";
 
 /**
  * Creates `path` and any missing parents with `mode` (the umask applies), like Go's `os.MkdirAll`,
@@ -12,11 +13,10 @@ import { errnoCode, ioError } from "./io-error.js";
  * (`mkdir /var/lib/cni: read-only file system`, `mkdir <path>: not a directory`).
  */
 export function mkdirAll(path: string, mode: number): void {
-  try {
-    if (statSync(path).isDirectory()) return;
+  const existing = statOrUndefined(path);
+  if (existing !== undefined) {
+    if (existing.isDirectory()) return;
     throw notADirectory(path);
-  } catch (err) {
-    if (errnoCode(err) !== "ENOENT") throw ioError("mkdir", path, err);
   }
   const parent = dirname(path);
   if (parent !== path) mkdirAll(parent, mode);
@@ -24,8 +24,18 @@ export function mkdirAll(path: string, mode: number): void {
     mkdirSync(path, mode);
   } catch (err) {
     // Someone else (another ADD) may have made it meanwhile: that is success.
-    if (errnoCode(err) === "EEXIST" && isDirectory(path)) return;
+    if (isDirectory(path)) return;
     throw ioError("mkdir", path, err);
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    // As Go's MkdirAll: any failure to stat means "go on and create it"; if that is impossible, the
+    // mkdir below (or the parent's) reports why, for the directory that actually failed.
+    return undefined;
   }
 }
 

@@ -154,6 +154,23 @@ describe("refusing what it did not create", () => {
   });
 
   it.each([
+    ["a regular file as the data dir", (p: string) => writeFileSync(p, "x"), (p: string) => p],
+    [
+      "a file as a parent of the data dir",
+      (p: string) => writeFileSync(p, "x"),
+      (p: string) => join(p, "deeper"),
+    ],
+  ])("words a mkdir failure exactly as upstream's binary (%s)", async (_what, plant, dataDirOf) => {
+    const blocker = join(scratch.path, "blocker");
+    plant(blocker);
+    const dataDir = dataDirOf(blocker);
+    const ours = await openDiskStore({ dataDir, network: "net" }).catch((e: unknown) => e);
+    const upstream = await runUpstream("ADD", dataDir, "c1", "eth0");
+    expect(JSON.parse(upstream.stdout)).toEqual({ code: 999, msg: `mkdir ${blocker}: not a directory` });
+    expect(ours).toMatchObject({ code: 5, msg: `mkdir ${blocker}: not a directory` });
+  });
+
+  it.each([
     [
       "a symbolic link",
       (lock: string) => symlinkSync(join(scratch.path, "target"), lock),

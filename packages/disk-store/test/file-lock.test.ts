@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isCniError } from "@cni-ts/types";
+import { build } from "esbuild";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { flockFile, openDiskStore, openFileLock } from "../src/index.js";
 import type { Scratch } from "./helpers/fs-tree.js";
@@ -193,9 +194,11 @@ describe("interoperation with util-linux flock and upstream's binary", () => {
   });
 });
 
-// Our lock in another process: the source under Bun (bun:ffi, what the compiled plugin uses) and a
-// Node bundle of it (koffi). The bundle lives next to a node_modules link so that it finds koffi.
-describe.each(["node", "bun"] as const)("our lock held by a child %s process", (runtime) => {
+// Our lock in another process, built the ways the plugin ships: the source under Bun, a Node bundle
+// made with esbuild (koffi stays external; the bundle sits next to a node_modules link to find it),
+// and a `bun build --compile` binary run from a directory without node_modules (bun:ffi; koffi must
+// not have been pulled in). Each FFI is loaded through an opaque specifier, which these builds prove.
+describe.each(["bun", "node", "compiled"] as const)("our lock held by a child process (%s)", (runtime) => {
   let bundleDir: Scratch;
   let command: readonly string[];
 
@@ -204,18 +207,38 @@ describe.each(["node", "bun"] as const)("our lock held by a child %s process", (
     const entry = join(import.meta.dirname, "fixtures", "lock-child.ts");
     if (runtime === "bun") {
       command = [BUN, entry];
-      return;
+    } else if (runtime === "node") {
+      const out = join(bundleDir.path, "lock-child.mjs");
+      await build({
+        entryPoints: [entry],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: "node20",
+        outfile: out,
+        logLevel: "silent",
+      });
+      symlinkSync(
+        join(import.meta.dirname, "..", "..", "..", "node_modules"),
+        join(bundleDir.path, "node_modules"),
+      );
+      command = [process.execPath, out];
+    } else {
+      const out = join(bundleDir.path, "lock-child");
+      const built = await run(BUN, [
+        "build",
+        "--compile",
+        "--bytecode",
+        "--format=esm",
+        entry,
+        `--outfile=${out}`,
+      ]);
+      expect(built.code, built.stderr).toBe(0);
+      command = [out];
     }
-    const out = join(bundleDir.path, "lock-child.mjs");
-    const built = await run(BUN, ["build", entry, "--target=node", "--format=esm", `--outfile=${out}`]);
-    expect(built.code, built.stderr).toBe(0);
-    symlinkSync(
-      join(import.meta.dirname, "..", "..", "..", "node_modules"),
-      join(bundleDir.path, "node_modules"),
-    );
-    command = [process.execPath, out];
-  });
+  }, 60_000);
   afterAll(() => bundleDir.cleanup());
+  const engine = runtime === "node" ? "node" : "bun";
 
   const startChild = (marker?: string): Started => {
     const [cmd = "", ...args] = command;
@@ -225,7 +248,7 @@ describe.each(["node", "bun"] as const)("our lock held by a child %s process", (
   it("blocks `flock -n`, and the kernel frees it when the child is killed", async () => {
     const child = startChild();
     await waitUntil(() => child.stdout().startsWith("locked"));
-    expect(child.stdout()).toBe(`locked false ${runtime}\n`);
+    expect(child.stdout()).toBe(`locked false ${engine}\n`);
     const lockPath = join(scratch.path, "net", "lock");
     expect(await flockNonBlocking(lockPath)).toBe(1);
     child.child.kill("SIGKILL");
@@ -238,7 +261,7 @@ describe.each(["node", "bun"] as const)("our lock held by a child %s process", (
     await waitUntil(() => child.stdout().startsWith("locked"));
     child.child.stdin?.end();
     const outcome = await child.done;
-    expect(outcome.stdout).toBe(`locked false ${runtime}\nunlocked\n`);
+    expect(outcome.stdout).toBe(`locked false ${engine}\nunlocked\n`);
     expect(await flockNonBlocking(join(scratch.path, "net", "lock"))).toBe(0);
   });
 
@@ -252,7 +275,7 @@ describe.each(["node", "bun"] as const)("our lock held by a child %s process", (
     const child = startChild(released);
     await waitUntil(() => isWaitingForFlock(child.pid, lockPath));
     await waitUntil(() => child.stdout().startsWith("locked"));
-    expect(child.stdout()).toBe(`locked true ${runtime}\n`);
+    expect(child.stdout()).toBe(`locked true ${engine}\n`);
     expect((await holder.done).code).toBe(0);
     child.child.stdin?.end();
     expect((await child.done).code).toBe(0);
