@@ -19,7 +19,7 @@ import { debianPackageOf, describeMachine, fileSystemOf } from "./machine.mjs";
 import { addResultFor, pluginConfig, pluginEnv } from "./plugin-call.mjs";
 import { allocationAt, NETWORK_NAME, PREFILL_IFNAME, prefillNetwork } from "./prefill.mjs";
 import { formatCount, formatMarkdown, formatMs, summarizeOp } from "./report.mjs";
-import { countSyncCalls, createTimer, hasStrace } from "./timer.mjs";
+import { CALL_TIMEOUT_SECONDS, countSyncCalls, createTimer, hasStrace } from "./timer.mjs";
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DEFAULT_OURS = join(REPO_ROOT, "packages/host-local/dist/host-local");
@@ -209,7 +209,10 @@ function probe(path, timer) {
 }
 
 function describeFailure(who, op, context, sample) {
-  const status = sample.exitCode === null ? sample.signal : `exit ${sample.exitCode}`;
+  let status = sample.exitCode === null ? `killed by ${sample.signal}` : `exit ${sample.exitCode}`;
+  if (sample.signal === "SIGKILL" && sample.ms >= CALL_TIMEOUT_SECONDS * 1000) {
+    status = `timed out after ${CALL_TIMEOUT_SECONDS} s`;
+  }
   const output = `${sample.stdout}${sample.stderr}`.trim().slice(0, 600);
   return `${who} ${op} failed (${context}): ${status}; output: ${output || "(none)"}`;
 }

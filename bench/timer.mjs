@@ -11,12 +11,16 @@
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
+import { constants } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const EXEC_TIMER_SOURCE = fileURLToPath(new URL("./exec-timer.c", import.meta.url));
 const GNU_TIME = "/usr/bin/time";
 const MAX_OUTPUT = 16 * 1024 * 1024;
+
+/** By default, a plugin call still running after this many seconds is killed (SIGKILL). */
+export const CALL_TIMEOUT_SECONDS = 120;
 
 /**
  * @typedef {object} Sample
@@ -41,33 +45,35 @@ const MAX_OUTPUT = 16 * 1024 * 1024;
 /**
  * Creates the timer for one benchmark run.
  *
- * @param {{ workDir: string, prefer?: "auto" | "exec-timer" | "spawn" }} options `workDir` is a
- *   scratch directory for the compiled helper; "auto" (the default) uses the C helper when a C
- *   compiler is available and falls back to "spawn" otherwise
+ * @param {{ workDir: string, prefer?: "auto" | "exec-timer" | "spawn", callTimeoutSeconds?: number }} options
+ *   `workDir` is a scratch directory for the compiled helper; "auto" (the default) uses the C
+ *   helper when a C compiler is available and falls back to "spawn" otherwise; a call running
+ *   longer than `callTimeoutSeconds` (default CALL_TIMEOUT_SECONDS) is killed with SIGKILL and
+ *   its sample has `signal: "SIGKILL"`
  * @returns {Timer} the timer
  * @throws {Error} when "exec-timer" is asked for explicitly and cannot be compiled
  */
-export function createTimer({ workDir, prefer = "auto" }) {
+export function createTimer({ workDir, prefer = "auto", callTimeoutSeconds = CALL_TIMEOUT_SECONDS }) {
   if (prefer !== "spawn") {
     const helper = join(workDir, "exec-timer");
     const compiled = spawnSync("cc", ["-O2", "-o", helper, EXEC_TIMER_SOURCE], { encoding: "utf8" });
     if (compiled.status === 0) {
-      return execTimer(helper);
+      return execTimer(helper, callTimeoutSeconds);
     }
     if (prefer === "exec-timer") {
       const reason = compiled.error ? compiled.error.message : compiled.stderr.trim();
       throw new Error(`cannot compile ${EXEC_TIMER_SOURCE}: ${reason}`);
     }
   }
-  return spawnTimer(existsSync(GNU_TIME) ? join(workDir, "gnu-time.out") : null);
+  return spawnTimer(existsSync(GNU_TIME) ? join(workDir, "gnu-time.out") : null, callTimeoutSeconds);
 }
 
-function execTimer(helper) {
+function execTimer(helper, timeoutSeconds) {
   return {
     kind: "exec-timer",
     description: "exec-timer (C helper: posix_spawn to wait4, CLOCK_MONOTONIC; peak RSS from wait4)",
     run(program, { env, input }) {
-      const result = spawnSync(helper, [program], {
+      const result = spawnSync(helper, [String(timeoutSeconds), program], {
         env,
         input,
         stdio: ["pipe", "pipe", "pipe", "pipe"],
@@ -90,7 +96,7 @@ function execTimer(helper) {
         ms: Number(match[1]) / 1e6,
         maxRssKiB: Number(match[2]),
         exitCode: termSignal === 0 ? (waitStatus >> 8) & 0xff : null,
-        signal: termSignal === 0 ? null : `signal ${termSignal}`,
+        signal: termSignal === 0 ? null : signalName(termSignal),
         stdout: String(result.stdout),
         stderr: String(result.stderr),
       };
@@ -98,7 +104,12 @@ function execTimer(helper) {
   };
 }
 
-function spawnTimer(gnuTimeReport) {
+function signalName(number) {
+  const entry = Object.entries(constants.signals).find(([, value]) => value === number);
+  return entry === undefined ? `signal ${number}` : entry[0];
+}
+
+function spawnTimer(gnuTimeReport, timeoutSeconds) {
   const hasGnuTime = gnuTimeReport !== null;
   return {
     kind: "spawn",
@@ -107,12 +118,19 @@ function spawnTimer(gnuTimeReport) {
       : "spawnSync + process.hrtime (includes Node's spawn overhead); no peak RSS (GNU time not installed)",
     run(program, { env, input, withMemory = false }) {
       if (withMemory && hasGnuTime) {
-        return runUnderGnuTime(program, env, input, gnuTimeReport);
+        return runUnderGnuTime(program, env, input, gnuTimeReport, timeoutSeconds);
       }
       const start = process.hrtime.bigint();
-      const result = spawnSync(program, [], { env, input, maxBuffer: MAX_OUTPUT });
+      const result = spawnSync(program, [], {
+        env,
+        input,
+        maxBuffer: MAX_OUTPUT,
+        timeout: timeoutSeconds * 1000,
+        killSignal: "SIGKILL",
+      });
       const end = process.hrtime.bigint();
-      if (result.error) {
+      // ETIMEDOUT: killed after the timeout; reported like exec-timer does, through `signal`.
+      if (result.error && result.error.code !== "ETIMEDOUT") {
         throw new Error(`could not run ${program}: ${result.error.message}`);
       }
       return {
@@ -127,7 +145,7 @@ function spawnTimer(gnuTimeReport) {
   };
 }
 
-function runUnderGnuTime(program, env, input, reportFile) {
+function runUnderGnuTime(program, env, input, reportFile, timeoutSeconds) {
   // GNU time writes its report to stderr after the child's own stderr; a file (-o) keeps the two
   // apart. (Not /dev/fd/3: Node's stdio pipes are sockets, which cannot be reopened that way.)
   rmSync(reportFile, { force: true });
@@ -136,6 +154,9 @@ function runUnderGnuTime(program, env, input, reportFile) {
     env,
     input,
     maxBuffer: MAX_OUTPUT,
+    // Kills GNU time, not the plugin under it: acceptable for this fallback's warm-up calls.
+    timeout: timeoutSeconds * 1000,
+    killSignal: "SIGKILL",
   });
   const end = process.hrtime.bigint();
   if (result.error) {

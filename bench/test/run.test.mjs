@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -153,6 +153,21 @@ describe("bench/run.mjs", () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toContain("usage: node bench/run.mjs");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("stops with exit 1 and the plugin's output when a call fails, leaving no temp dir", () => {
+    const { tmp, out, env } = freshDirs();
+    const failing = join(scratch, "failing-plugin");
+    writeFileSync(failing, '#!/bin/sh\nprintf \'{"code": 999, "msg": "broken"}\'\nexit 1\n', { mode: 0o755 });
+    const result = runBench(
+      ["--sizes", "0", "--families", "4", "--runs", "1", "--ours", failing, "--out", out],
+      env,
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("ours ADD failed (IPv4, 0 allocations");
+    expect(result.stderr).toContain('exit 1; output: {"code": 999, "msg": "broken"}');
+    expect(readdirSync(tmp)).toEqual([]);
     expect(existsSync(out)).toBe(false);
   });
 

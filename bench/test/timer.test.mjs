@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -41,6 +41,18 @@ describe.each(["exec-timer", "spawn"])("the %s timer", (kind) => {
     const sample = timer.run(UPSTREAM, { ...version, withMemory: true });
     expect(sample.exitCode).toBe(0);
     expect(sample.maxRssKiB).toBeGreaterThan(0);
+  });
+});
+
+describe.each(["exec-timer", "spawn"])("the %s timer's call timeout", (kind) => {
+  it("kills a call that runs too long and reports SIGKILL", () => {
+    const hang = join(scratch, `hang-${kind}`);
+    // exec: the measured process is sleep itself, so killing it leaves nothing behind.
+    writeFileSync(hang, "#!/bin/sh\nexec sleep 30\n", { mode: 0o755 });
+    const timer = createTimer({ workDir: scratch, prefer: kind, callTimeoutSeconds: 1 });
+    const sample = timer.run(hang, version);
+    expect(sample.exitCode).toBeNull();
+    expect(sample.signal).toBe("SIGKILL");
   });
 });
 
