@@ -14,9 +14,13 @@ export interface FlockBinding {
 }
 
 // <sys/file.h> operation bits; the same values on every Linux architecture.
+/** `flock(2)` operation: take a shared lock. */
 export const LOCK_SH = 1;
+/** `flock(2)` operation: take an exclusive lock. */
 export const LOCK_EX = 2;
+/** `flock(2)` flag: fail with EWOULDBLOCK instead of waiting. */
 export const LOCK_NB = 4;
+/** `flock(2)` operation: release the lock. */
 export const LOCK_UN = 8;
 
 /** The shared object providing flock(2) on glibc systems (what upstream's Go binary links against). */

@@ -7,7 +7,16 @@ import { flockFile, openDiskStore, openFileLock } from "../src/index.js";
 import type { Scratch } from "./helpers/fs-tree.js";
 import { makeScratch, modeOf } from "./helpers/fs-tree.js";
 import type { Started } from "./helpers/processes.js";
-import { BUN, flockNonBlocking, isWaitingForFlock, run, start, waitUntil } from "./helpers/processes.js";
+import {
+  BUN,
+  flockNonBlocking,
+  holdFlock,
+  isWaitingForFlock,
+  run,
+  start,
+  startUpstream,
+  waitUntil,
+} from "./helpers/processes.js";
 
 // The modes asserted below are those under the usual umask 022 (contract 6.1: the umask applies).
 let savedUmask = 0;
@@ -145,19 +154,15 @@ describe("flockFile", () => {
 });
 
 describe("interoperation with util-linux flock and upstream's binary", () => {
-  it.each(["-x", "-s"])("waits while `flock %s <dir>/lock` holds the lock", async (mode) => {
+  it.each(["-x", "-s"] as const)("waits while `flock %s <dir>/lock` holds the lock", async (mode) => {
     const store = await openDiskStore({ dataDir: scratch.path, network: "net" });
     const lockPath = join(store.dir, "lock");
-    const held = join(scratch.path, "held");
-    const released = join(scratch.path, "released");
-    // The holder marks that it holds the lock, and marks again just before it lets go: seeing the
-    // second mark once our lock() resolves proves it waited, without measuring time.
-    const holder = start("flock", [mode, lockPath, "sh", "-c", `: > ${held}; sleep 1; : > ${released}`]);
-    await waitUntil(() => existsSync(held));
+    const holder = await holdFlock(lockPath, mode, scratch.path);
     const locked = store.lock();
     await waitUntil(() => isWaitingForFlock(process.pid, lockPath));
+    holder.release();
     await locked;
-    expect(existsSync(released)).toBe(true);
+    expect(existsSync(holder.releasedMarker)).toBe(true);
     expect((await holder.done).code).toBe(0);
     expect(await flockNonBlocking(lockPath)).toBe(1);
     await store.close();
@@ -168,22 +173,7 @@ describe("interoperation with util-linux flock and upstream's binary", () => {
     const store = await openDiskStore({ dataDir: scratch.path, network: "net" });
     const lockPath = join(store.dir, "lock");
     await store.lock();
-    const config = JSON.stringify({
-      cniVersion: "0.4.0",
-      name: "net",
-      type: "host-local",
-      ipam: { type: "host-local", dataDir: scratch.path, subnet: "10.1.2.0/24" },
-    });
-    const upstream = start("/usr/lib/cni/host-local", [], {
-      env: {
-        CNI_COMMAND: "ADD",
-        CNI_CONTAINERID: "c1",
-        CNI_NETNS: "/var/run/netns/none",
-        CNI_IFNAME: "eth0",
-        CNI_PATH: "/usr/lib/cni",
-      },
-      stdin: config,
-    });
+    const upstream = startUpstream("ADD", scratch.path, "c1", "eth0");
     await waitUntil(() => isWaitingForFlock(upstream.pid, lockPath));
     expect(await store.list()).toEqual([]);
     await store.unlock();
@@ -268,12 +258,10 @@ describe.each(["bun", "node", "compiled"] as const)("our lock held by a child pr
   it("waits while util-linux flock holds the lock", async () => {
     mkdirSync(join(scratch.path, "net"));
     const lockPath = join(scratch.path, "net", "lock");
-    const held = join(scratch.path, "held");
-    const released = join(scratch.path, "released");
-    const holder = start("flock", [lockPath, "sh", "-c", `: > ${held}; sleep 1; : > ${released}`]);
-    await waitUntil(() => existsSync(held));
-    const child = startChild(released);
+    const holder = await holdFlock(lockPath, "-x", scratch.path);
+    const child = startChild(holder.releasedMarker);
     await waitUntil(() => isWaitingForFlock(child.pid, lockPath));
+    holder.release();
     await waitUntil(() => child.stdout().startsWith("locked"));
     expect(child.stdout()).toBe(`locked true ${engine}\n`);
     expect((await holder.done).code).toBe(0);

@@ -2,7 +2,7 @@
 // and Bun. Every wait here polls a condition; nothing asserts on elapsed time.
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -96,7 +96,7 @@ export function isWaitingForFlock(pid: number, path: string): boolean {
 /** Debian's build of upstream's plugin: the oracle for the on-disk format. */
 export const UPSTREAM_HOST_LOCAL = "/usr/lib/cni/host-local";
 
-/** Runs upstream's host-local with one `ranges` set per subnet, network `net`, in `dataDir`. */
+/** Runs upstream's host-local to completion; see {@link startUpstream}. */
 export function runUpstream(
   command: "ADD" | "DEL" | "CHECK",
   dataDir: string,
@@ -104,13 +104,24 @@ export function runUpstream(
   ifname: string,
   subnets: readonly string[] = ["10.1.2.0/24"],
 ): Promise<Outcome> {
+  return startUpstream(command, dataDir, containerId, ifname, subnets).done;
+}
+
+/** Starts upstream's host-local with one `ranges` set per subnet, network `net`, in `dataDir`. */
+export function startUpstream(
+  command: "ADD" | "DEL" | "CHECK",
+  dataDir: string,
+  containerId: string,
+  ifname: string,
+  subnets: readonly string[] = ["10.1.2.0/24"],
+): Started {
   const config = {
     cniVersion: "0.4.0",
     name: "net",
     type: "host-local",
     ipam: { type: "host-local", dataDir, ranges: subnets.map((subnet) => [{ subnet }]) },
   };
-  const started = start(UPSTREAM_HOST_LOCAL, [], {
+  return start(UPSTREAM_HOST_LOCAL, [], {
     env: {
       ...CHILD_ENV,
       CNI_COMMAND: command,
@@ -121,5 +132,36 @@ export function runUpstream(
     },
     stdin: JSON.stringify(config),
   });
-  return started.done;
+}
+
+/** A util-linux `flock` process holding a lock until told to let go. */
+export interface FlockHolder {
+  /** Lets go: the holder marks {@link FlockHolder.releasedMarker}, then exits, releasing the lock. */
+  release(): void;
+  /** A file that exists once the holder is about to release the lock. */
+  readonly releasedMarker: string;
+  readonly done: Promise<Outcome>;
+}
+
+/**
+ * Runs `flock <mode> <lockPath>` around a shell that waits for its stdin to close, and resolves once
+ * the lock is held. Whoever takes the lock after {@link FlockHolder.release} must see the released
+ * marker: that proves it waited, without measuring time. Markers go in `scratchDir`.
+ */
+export async function holdFlock(
+  lockPath: string,
+  mode: "-x" | "-s",
+  scratchDir: string,
+): Promise<FlockHolder> {
+  const held = join(scratchDir, "held");
+  const releasedMarker = join(scratchDir, "released");
+  const holder = start("flock", [
+    mode,
+    lockPath,
+    "sh",
+    "-c",
+    `: > ${held}; read -r _; : > ${releasedMarker}`,
+  ]);
+  await waitUntil(() => existsSync(held));
+  return { release: () => holder.child.stdin?.end(), releasedMarker, done: holder.done };
 }
