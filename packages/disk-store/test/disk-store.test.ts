@@ -8,7 +8,7 @@ import { DEFAULT_DATA_DIR, isTempFileName, openDiskStore, openExistingDiskStore 
 import type { Scratch, Tree } from "./helpers/fs-tree.js";
 import { filesIn, makeScratch, modeOf, namesIn, plantTree } from "./helpers/fs-tree.js";
 import { mountTmpfs, remountReadOnly, unmount } from "./helpers/mounts.js";
-import { run, runUpstream } from "./helpers/processes.js";
+import { BUN, run, runUpstream } from "./helpers/processes.js";
 
 // Modes are asserted under the usual umask 022 (contract 6.1: the umask applies to every create).
 let savedUmask = 0;
@@ -599,6 +599,23 @@ describe("sharing one data dir with upstream's binary", () => {
     expect((await runUpstream("ADD", scratch.path, "c2", "eth0")).code).toBe(0);
     expect(await store.getOwner("10.1.2.2")).toEqual({ containerId: "c2", ifname: "eth0" });
     expect(await store.list()).toHaveLength(1);
+  });
+});
+
+describe("racing processes", () => {
+  it("gives each address to exactly one of several processes reserving at once, without the lock", async () => {
+    const ips = Array.from({ length: 40 }, (_, i) => `10.1.4.${i + 1}`);
+    const entry = join(import.meta.dirname, "fixtures", "reserve-child.ts");
+    const ids = ["r1", "r2", "r3", "r4"];
+    const outcomes = await Promise.all(ids.map((id) => run(BUN, [entry, scratch.path, "net", id, ...ips])));
+    const won = outcomes.map((o) => o.stdout.split("\n").filter((l) => l !== ""));
+    expect(outcomes.map((o) => o.code)).toEqual([0, 0, 0, 0]);
+    expect(won.flat().sort()).toEqual([...ips].sort());
+    const owners = Object.fromEntries((await store.list()).map((a) => [a.ip, a.containerId]));
+    ids.forEach((id, i) => {
+      for (const ip of won[i] ?? []) expect(owners[ip]).toBe(id);
+    });
+    expect(namesIn(dir).filter((n) => n.startsWith("."))).toEqual([]);
   });
 });
 
