@@ -127,13 +127,13 @@ function byteOrder(a: string, b: string): number {
   return left.length - right.length;
 }
 
-function decodeStruct(schema: StructSchema, input: unknown, current: unknown, state: DecodeState): Decoded {
-  const out: Decoded = isObject(current) ? { ...current } : {};
-  if (input === null) return out;
+function decodeStruct(schema: StructSchema, input: unknown, current: unknown, state: DecodeState): unknown {
+  if (input === null) return current;
   if (!isObject(input)) {
     save(new GoTypeError(kindOf(input), schema.goType), state);
-    return out;
+    return current;
   }
+  const out: Decoded = isObject(current) ? { ...current } : {};
   const byFold = new Map(Object.keys(schema.fields).map((name) => [foldName(name), name]));
   for (const key of Object.keys(input).sort(byteOrder)) {
     const name = byFold.get(foldName(key));
@@ -209,7 +209,7 @@ function decodeValue(schema: Schema, input: unknown, current: unknown, state: De
  */
 export function unmarshal(schema: StructSchema, input: unknown): Decoded {
   const state: DecodeState = { saved: undefined, structName: undefined, stack: [] };
-  let value: Decoded;
+  let value: unknown;
   try {
     value = decodeStruct(schema, input, undefined, state);
   } catch (err) {
@@ -217,5 +217,5 @@ export function unmarshal(schema: StructSchema, input: unknown): Decoded {
     throw err;
   }
   if (state.saved !== undefined) throw state.saved;
-  return value;
+  return isObject(value) ? value : {};
 }
