@@ -9,6 +9,8 @@
  * - a value of the wrong JSON type is remembered and reported at the end (the first one wins),
  *   while a failure inside an `UnmarshalJSON` (a bad CIDR, a bad IP) stops decoding at once;
  * - `null` leaves a value alone, or sets a list or pointer to nil;
+ * - numbers were float64 in upstream's generic map before they reach an int field, exactly like
+ *   JavaScript numbers, so `1e3` and `1.0` are integers and `1.5` is refused;
  * - addresses are parsed strictly and printed back in Go's canonical form.
  *
  * Internal to this package.
@@ -160,7 +162,8 @@ function decodeValue(schema: Schema, input: unknown, current: unknown, state: De
       return current;
     case "int":
       if (input === null) return schema.pointer ? undefined : current;
-      if (typeof input === "number" && Number.isInteger(input) && Math.abs(input) <= 2 ** 63) return input;
+      if (typeof input === "number" && Number.isInteger(input) && input >= -(2 ** 63) && input < 2 ** 63)
+        return input;
       save(new GoTypeError(typeof input === "number" ? `number ${input}` : kindOf(input), "int"), state);
       return current;
     case "ip": {

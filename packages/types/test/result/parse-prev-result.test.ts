@@ -251,6 +251,17 @@ describe("parsePrevResult: Go's decoding rules", () => {
     ]);
   });
 
+  it("takes integers however they were written, as they pass through float64 upstream too", () => {
+    const prevResult = JSON.parse('{"routes": [{"dst": "::/0", "mtu": 1e3, "table": 5.0}]}');
+    expect(parsePrevResult(prevResult, "1.1.0")?.routes).toEqual([{ dst: "::/0", mtu: 1000, table: 5 }]);
+  });
+
+  it("refuses an integer beyond 64 bits", () => {
+    expect(failure({ ips: [{ address: "10.0.0.2/24", interface: 1e21 }] })).toBe(
+      `${PREFIX}json: cannot unmarshal number 1e+21 into Go struct field Result.ips.interface of type int`,
+    );
+  });
+
   it("folds the long s to s, as Go's decoder does", () => {
     expect(parsePrevResult({ routes: [{ dst: "::/0", "\u017fcope": 5 }] }, "1.1.0")?.routes).toEqual([
       { dst: "::/0", scope: 5 },
