@@ -23,6 +23,8 @@ const FIXTURE_ENV = {
   CNI_ARGS: "some;extra;args",
   CNI_PATH: "/some/cni/path",
 };
+// What a plugin speaking 9.8.7 returns from ADD; printing it needs no conversion.
+const FIXTURE_RESULT = { cniVersion: "9.8.7", ips: [{ address: "10.1.2.2/24" }] };
 const FIXTURE_CMD_ARGS = {
   containerId: "some-container-id",
   netns: "/some/netns/path",
@@ -57,7 +59,7 @@ describe("upstream's skel fixture (versions 9.8.7 and 10.0.0)", () => {
     { command: "CHECK", callback: "check" },
   ] as const)("$command with the full environment", ({ command, callback }) => {
     it("calls only its own callback, once, with exactly the call's arguments", async () => {
-      const commands = spyCommands();
+      const commands = spyCommands(FIXTURE_RESULT);
       const outcome = await run(
         { ...FIXTURE_ENV, CNI_COMMAND: command },
         FIXTURE_STDIN,
@@ -67,11 +69,22 @@ describe("upstream's skel fixture (versions 9.8.7 and 10.0.0)", () => {
       expect(commands[callback]).toHaveBeenCalledTimes(1);
       expect(commands[callback]).toHaveBeenCalledWith(FIXTURE_CMD_ARGS);
       expect(outcome.calls).toEqual({ ...NO_CALLS, [callback]: 1 });
+      expect(outcome.status).toBe(0);
     });
   });
 
+  it("prints ADD's result in the config's version", async () => {
+    const outcome = await run(FIXTURE_ENV, FIXTURE_STDIN, FIXTURE_VERSIONS, spyCommands(FIXTURE_RESULT));
+    expect(outcome).toMatchObject({ status: 0, json: FIXTURE_RESULT, stderr: "" });
+  });
+
   it.each(["DEL", "CHECK"] as const)("%s succeeds silently", async (command) => {
-    const outcome = await run({ ...FIXTURE_ENV, CNI_COMMAND: command }, FIXTURE_STDIN, FIXTURE_VERSIONS);
+    const outcome = await run(
+      { ...FIXTURE_ENV, CNI_COMMAND: command },
+      FIXTURE_STDIN,
+      FIXTURE_VERSIONS,
+      spyCommands(FIXTURE_RESULT),
+    );
     expect(outcome).toMatchObject({ status: 0, stdout: "", stderr: "" });
   });
 
@@ -147,18 +160,28 @@ describe("upstream's skel fixture (versions 9.8.7 and 10.0.0)", () => {
     const env = { ...base, CNI_COMMAND: command };
 
     it.each(required)("without %s → required env variables [%s] missing, no callback", async (name) => {
-      const outcome = await run(withEnv(env, { [name]: undefined }), FIXTURE_STDIN, FIXTURE_VERSIONS);
+      const outcome = await run(
+        withEnv(env, { [name]: undefined }),
+        FIXTURE_STDIN,
+        FIXTURE_VERSIONS,
+        spyCommands(FIXTURE_RESULT),
+      );
       expect(printedError(outcome)).toEqual(cniErrorJson(4, `required env variables [${name}] missing`));
       expect(outcome.calls).toEqual(NO_CALLS);
     });
 
     it.each(required)("with %s set to the empty string → the same error", async (name) => {
-      const outcome = await run(withEnv(env, { [name]: "" }), FIXTURE_STDIN, FIXTURE_VERSIONS);
+      const outcome = await run(
+        withEnv(env, { [name]: "" }),
+        FIXTURE_STDIN,
+        FIXTURE_VERSIONS,
+        spyCommands(FIXTURE_RESULT),
+      );
       expect(printedError(outcome)).toEqual(cniErrorJson(4, `required env variables [${name}] missing`));
     });
 
     it.each(optional)("without %s → the command runs", async (name) => {
-      const commands = spyCommands();
+      const commands = spyCommands(FIXTURE_RESULT);
       const outcome = await run(
         withEnv(env, { [name]: undefined }),
         FIXTURE_STDIN,
@@ -166,6 +189,7 @@ describe("upstream's skel fixture (versions 9.8.7 and 10.0.0)", () => {
         commands,
       );
       expect(outcome.calls).toEqual({ ...NO_CALLS, [callback]: 1 });
+      expect(outcome.status).toBe(0);
       expect(commands[callback].mock.calls[0]?.[0]).toMatchObject({ path: "/some/cni/path" });
     });
   });
@@ -173,7 +197,12 @@ describe("upstream's skel fixture (versions 9.8.7 and 10.0.0)", () => {
   it("reports every missing variable at once, in upstream's order", async () => {
     const env = withEnv(FIXTURE_ENV, { CNI_NETNS: undefined, CNI_IFNAME: undefined, CNI_PATH: undefined });
     for (const command of ["ADD", "CHECK"]) {
-      const outcome = await run({ ...env, CNI_COMMAND: command }, FIXTURE_STDIN, FIXTURE_VERSIONS);
+      const outcome = await run(
+        { ...env, CNI_COMMAND: command },
+        FIXTURE_STDIN,
+        FIXTURE_VERSIONS,
+        spyCommands(FIXTURE_RESULT),
+      );
       expect(printedError(outcome)).toEqual(
         cniErrorJson(4, "required env variables [CNI_NETNS,CNI_IFNAME,CNI_PATH] missing"),
       );
@@ -181,7 +210,7 @@ describe("upstream's skel fixture (versions 9.8.7 and 10.0.0)", () => {
   });
 
   it("gives GC only CNI_PATH and the config (other variables pass through as read)", async () => {
-    const commands = spyCommands();
+    const commands = spyCommands(FIXTURE_RESULT);
     const stdin = config({ cniVersion: "10.0.0" });
     await run({ CNI_COMMAND: "GC", CNI_PATH: "/some/cni/path" }, stdin, FIXTURE_VERSIONS, commands);
     expect(commands.gc).toHaveBeenCalledWith({
@@ -286,7 +315,12 @@ describe("upstream's skel fixture (versions 9.8.7 and 10.0.0)", () => {
 
   describe("VERSION", () => {
     it("prints the version document and calls nothing", async () => {
-      const outcome = await run({ CNI_COMMAND: "VERSION" }, FIXTURE_STDIN, FIXTURE_VERSIONS);
+      const outcome = await run(
+        { CNI_COMMAND: "VERSION" },
+        FIXTURE_STDIN,
+        FIXTURE_VERSIONS,
+        spyCommands(FIXTURE_RESULT),
+      );
       expect(outcome.status).toBe(0);
       expect(outcome.json).toEqual({ cniVersion: "1.1.0", supportedVersions: ["9.8.7", "10.0.0"] });
       expect(outcome.calls).toEqual(NO_CALLS);
@@ -322,7 +356,12 @@ describe("upstream's skel fixture (versions 9.8.7 and 10.0.0)", () => {
 
   describe("other cases", () => {
     it("refuses an unknown command after reading the config", async () => {
-      const outcome = await run({ ...FIXTURE_ENV, CNI_COMMAND: "NOPE" }, FIXTURE_STDIN, FIXTURE_VERSIONS);
+      const outcome = await run(
+        { ...FIXTURE_ENV, CNI_COMMAND: "NOPE" },
+        FIXTURE_STDIN,
+        FIXTURE_VERSIONS,
+        spyCommands(FIXTURE_RESULT),
+      );
       expect(printedError(outcome)).toEqual(cniErrorJson(4, "unknown CNI_COMMAND: NOPE"));
       expect(outcome.stdinReads).toBe(1);
       expect(outcome.calls).toEqual(NO_CALLS);
@@ -348,12 +387,17 @@ describe("upstream's skel fixture (versions 9.8.7 and 10.0.0)", () => {
     });
 
     it("reports a missing CNI_COMMAND when the plugin has no about text", async () => {
-      const outcome = await run({}, "", FIXTURE_VERSIONS);
+      const outcome = await run({}, "", FIXTURE_VERSIONS, spyCommands(FIXTURE_RESULT));
       expect(printedError(outcome)).toEqual(cniErrorJson(4, "required env variables [CNI_COMMAND] missing"));
     });
 
     it("reports an unreadable stdin as error 5, calling nothing", async () => {
-      const outcome = await run(FIXTURE_ENV, new Error("banana"), FIXTURE_VERSIONS);
+      const outcome = await run(
+        FIXTURE_ENV,
+        new Error("banana"),
+        FIXTURE_VERSIONS,
+        spyCommands(FIXTURE_RESULT),
+      );
       expect(printedError(outcome)).toEqual(cniErrorJson(5, "error reading from stdin: banana"));
       expect(outcome.calls).toEqual(NO_CALLS);
     });
@@ -363,7 +407,7 @@ describe("upstream's skel fixture (versions 9.8.7 and 10.0.0)", () => {
       { command: "DEL", callback: "del" },
       { command: "CHECK", callback: "check" },
     ] as const)("passes a CniError from $callback through unchanged", async ({ command, callback }) => {
-      const commands = spyCommands();
+      const commands = spyCommands(FIXTURE_RESULT);
       commands[callback].mockRejectedValueOnce(
         new CniError(1234, "insufficient something", { details: "more" }),
       );
@@ -384,7 +428,7 @@ describe("upstream's skel fixture (versions 9.8.7 and 10.0.0)", () => {
     ] as const)(
       "turns a plain error from $callback into 999 with its message",
       async ({ command, callback }) => {
-        const commands = spyCommands();
+        const commands = spyCommands(FIXTURE_RESULT);
         commands[callback].mockRejectedValueOnce(new Error("potato"));
         const outcome = await run(
           { ...FIXTURE_ENV, CNI_COMMAND: command },
