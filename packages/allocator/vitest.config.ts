@@ -4,7 +4,5 @@ export default defineConfig({
   test: {
     name: "allocator",
     include: ["test/**/*.test.ts"],
-    // Until this package has tests of its own.
-    passWithNoTests: true,
   },
 });
