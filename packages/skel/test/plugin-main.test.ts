@@ -1,14 +1,20 @@
 // pluginMain with the real process io: the README's example plugin, run as a process under Node
 // (bundled with esbuild) and under Bun (from source), the two runtimes a plugin ships with.
 import { spawn } from "node:child_process";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { DEFAULT_PATH, makeTempDataDir, REPO_ROOT } from "@cni-ts/testutils";
+import { DEFAULT_PATH, makeTempDataDir } from "@cni-ts/testutils";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const EXAMPLE = join(import.meta.dirname, "fixtures", "example-plugin.ts");
-const BUN = join(REPO_ROOT, "node_modules", "@oven", "bun-linux-x64", "bin", "bun");
+// Bun comes from the workspace's install (host-local builds with it); resolved like any package.
+const BUN = join(
+  dirname(createRequire(import.meta.url).resolve("@oven/bun-linux-x64/package.json")),
+  "bin",
+  "bun",
+);
 
 const temp = makeTempDataDir("cni-ts-skel-main-");
 const bundle = join(temp.path, "example-plugin.mjs");
