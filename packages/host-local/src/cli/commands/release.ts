@@ -1,0 +1,88 @@
+import { type DiskAllocation, openExistingDiskStore } from "@cni-ts/disk-store";
+import { compareAddressText } from "../address.js";
+import { goTrimSpace } from "../allocation-content.js";
+import type { Style } from "../style.js";
+import { renderTable } from "../table.js";
+
+/** What `release` is asked to remove. */
+export interface ReleaseRequest {
+  dataDir: string;
+  network: string;
+  containerId: string;
+  /** Only this interface's allocations (plus the container's legacy ones); undefined: every interface. */
+  ifname: string | undefined;
+}
+
+/** What `release` removed. */
+export interface ReleaseReport {
+  network: string;
+  containerId: string;
+  /** `null` when every interface was asked for. */
+  ifname: string | null;
+  /** The removed allocations, by address; `ifname` is `""` for a legacy record. */
+  released: { ip: string; ifname: string }[];
+}
+
+// Which records belong to the attachment: with an ifname, its exact records and the container's legacy
+// ones (legacy records stand for every ifname; upstream's DEL removes them too); without, every record
+// of the container.
+function belongs(a: DiskAllocation, id: string, ifname: string | undefined): boolean {
+  if (a.containerId !== id || id === "") return false;
+  return ifname === undefined || a.ifname === undefined || a.ifname === ifname;
+}
+
+/**
+ * Removes the allocations of (`containerId`, `ifname`) in one network under the network's lock, each
+ * only if its file still holds what the listing saw. Idempotent: a missing network or nothing to
+ * remove is success, and nothing is created then.
+ *
+ * Rejects with CniError 5 when the network directory, its lock or a file cannot be used (the message
+ * names it), 999 for an invalid network name.
+ */
+export async function releaseAttachment(request: ReleaseRequest): Promise<ReleaseReport> {
+  const id = goTrimSpace(request.containerId);
+  const report: ReleaseReport = {
+    network: request.network,
+    containerId: id,
+    ifname: request.ifname ?? null,
+    released: [],
+  };
+  const store = await openExistingDiskStore({ dataDir: request.dataDir, network: request.network });
+  if (store === undefined) return report;
+  try {
+    await store.lock();
+    try {
+      for (const allocation of await store.list()) {
+        if (!belongs(allocation, id, request.ifname)) continue;
+        if (await store.releaseAllocation(allocation)) {
+          report.released.push({ ip: allocation.ip, ifname: allocation.ifname ?? "" });
+        }
+      }
+    } finally {
+      await store.unlock();
+    }
+  } finally {
+    await store.close();
+  }
+  report.released.sort((a, b) => compareAddressText(a.ip, b.ip));
+  return report;
+}
+
+/** The `release` summary for people. */
+export function renderRelease(report: ReleaseReport, style: Style): string {
+  const who =
+    report.ifname === null ? `container ${report.containerId}` : `${report.containerId}/${report.ifname}`;
+  if (report.released.length === 0) return `nothing to release for ${who} in network ${report.network}\n`;
+  const n = report.released.length;
+  const head = `released ${n} address${n === 1 ? "" : "es"} of ${who} in network ${report.network}:\n`;
+  const rows = report.released.map((r) => [
+    r.ip,
+    r.ifname === "" ? { text: "(legacy: any)", paint: style.dim } : r.ifname,
+  ]);
+  return head + renderTable([{ header: "ADDRESS" }, { header: "IFNAME" }], rows, style);
+}
+
+/** The `release --json` document, with a final newline. */
+export function releaseJson(report: ReleaseReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
