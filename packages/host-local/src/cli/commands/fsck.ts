@@ -229,6 +229,16 @@ async function repairOne(store: DiskStore, problem: Problem, started: Date): Pro
   }
 }
 
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    // Missing, or its directory unreadable: either way there is no lock file to complain about.
+    return false;
+  }
+}
+
 const key = (p: Problem): string => `${p.file}\0${p.kind}`;
 
 interface NetworkResult {
@@ -256,7 +266,13 @@ async function checkNetwork(
   }
   try {
     const found = scanNetwork(dir, network, started.getTime());
-    if (lockFailure !== undefined && !found.some((p) => p.file === "lock" || p.file === "")) {
+    // A lock that cannot be taken is a problem unless it merely does not exist yet (a read-only file
+    // system refuses to create it; either plugin creates it on first use).
+    if (
+      lockFailure !== undefined &&
+      exists(join(dir, "lock")) &&
+      !found.some((p) => p.file === "lock" || p.file === "")
+    ) {
       found.push({ network, file: "lock", kind: "unreadable-lock", detail: lockFailure });
     }
     if (!repair || store === undefined || !found.some((p) => PROBLEM_KINDS[p.kind])) {
