@@ -44,6 +44,9 @@ function quoteChar(ch: string): string {
   return `'${String.fromCharCode(byte)}'`;
 }
 
+/** A container still being read: an array's items, or an object's members and the pending key. */
+type Frame = { items: JsonValue[] } | { entries: Array<[string, JsonValue]>; key: string };
+
 class Scanner {
   private pos = 0;
 
@@ -67,22 +70,86 @@ class Scanner {
     }
   }
 
+  // Iterative rather than recursive, so that a document nested as deep as Go allows cannot exhaust
+  // the call stack.
   document(): JsonValue {
+    const stack: Frame[] = [];
     this.skipSpace();
-    const value = this.value(0);
-    this.skipSpace();
-    if (this.pos < this.text.length) this.fail("after top-level value");
-    return value;
+    for (;;) {
+      let value: JsonValue;
+      const c = this.text.charAt(this.pos);
+      if (c === "{" || c === "[") {
+        if (stack.length >= MAX_DEPTH) this.fail("exceeded max depth");
+        this.pos++;
+        this.skipSpace();
+        if (c === "[") {
+          if (this.text.charAt(this.pos) !== "]") {
+            stack.push({ items: [] });
+            continue;
+          }
+          this.pos++;
+          value = [];
+        } else {
+          if (this.text.charAt(this.pos) !== "}") {
+            stack.push({ entries: [], key: this.key() });
+            continue;
+          }
+          this.pos++;
+          value = new JsonObject([]);
+        }
+      } else {
+        value = this.scalar();
+      }
+      // Hand the finished value to its container; close every container that ends here.
+      for (;;) {
+        const top = stack.at(-1);
+        if (top === undefined) {
+          this.skipSpace();
+          if (this.pos < this.text.length) this.fail("after top-level value");
+          return value;
+        }
+        this.skipSpace();
+        const next = this.text.charAt(this.pos);
+        if ("items" in top) {
+          top.items.push(value);
+          if (next === "]") {
+            this.pos++;
+            stack.pop();
+            value = top.items;
+            continue;
+          }
+          if (next !== ",") this.fail("after array element");
+        } else {
+          top.entries.push([top.key, value]);
+          if (next === "}") {
+            this.pos++;
+            stack.pop();
+            value = new JsonObject(top.entries);
+            continue;
+          }
+          if (next !== ",") this.fail("after object key:value pair");
+        }
+        this.pos++;
+        this.skipSpace();
+        if (!("items" in top)) top.key = this.key();
+        break;
+      }
+    }
   }
 
-  private value(depth: number): JsonValue {
+  private key(): string {
+    if (this.text.charAt(this.pos) !== '"') this.fail("looking for beginning of object key string");
+    const key = this.string();
+    this.skipSpace();
+    if (this.text.charAt(this.pos) !== ":") this.fail("after object key");
+    this.pos++;
+    this.skipSpace();
+    return key;
+  }
+
+  private scalar(): JsonValue {
     const c = this.text.charAt(this.pos);
-    if ((c === "{" || c === "[") && depth >= MAX_DEPTH) this.fail("exceeded max depth");
     switch (c) {
-      case "{":
-        return this.object(depth + 1);
-      case "[":
-        return this.array(depth + 1);
       case '"':
         return this.string();
       case "t":
@@ -200,62 +267,6 @@ class Scanner {
     }
     return "\ufffd";
   }
-
-  private array(depth: number): JsonValue[] {
-    this.pos++;
-    const out: JsonValue[] = [];
-    this.skipSpace();
-    if (this.text.charAt(this.pos) === "]") {
-      this.pos++;
-      return out;
-    }
-    for (;;) {
-      this.skipSpace();
-      out.push(this.value(depth));
-      this.skipSpace();
-      const c = this.text.charAt(this.pos);
-      if (c === ",") {
-        this.pos++;
-        continue;
-      }
-      if (c === "]") {
-        this.pos++;
-        return out;
-      }
-      this.fail("after array element");
-    }
-  }
-
-  private object(depth: number): JsonObject {
-    this.pos++;
-    const entries: [string, JsonValue][] = [];
-    this.skipSpace();
-    if (this.text.charAt(this.pos) === "}") {
-      this.pos++;
-      return new JsonObject(entries);
-    }
-    for (;;) {
-      this.skipSpace();
-      if (this.text.charAt(this.pos) !== '"') this.fail("looking for beginning of object key string");
-      const key = this.string();
-      this.skipSpace();
-      if (this.text.charAt(this.pos) !== ":") this.fail("after object key");
-      this.pos++;
-      this.skipSpace();
-      entries.push([key, this.value(depth)]);
-      this.skipSpace();
-      const c = this.text.charAt(this.pos);
-      if (c === ",") {
-        this.pos++;
-        continue;
-      }
-      if (c === "}") {
-        this.pos++;
-        return new JsonObject(entries);
-      }
-      this.fail("after object key:value pair");
-    }
-  }
 }
 
 /**
@@ -270,14 +281,40 @@ export function parseJsonDocument(text: string): JsonValue {
 
 /**
  * Converts a parsed value to what `JSON.parse` would have returned for it: numbers become JavaScript
- * numbers and a repeated key keeps its last value.
+ * numbers and a repeated key keeps its last value (at its first position). Iterative, like the reader.
  */
 export function toPlainJson(value: JsonValue): unknown {
-  if (value instanceof JsonNumber) return Number(value.text);
-  if (value instanceof JsonObject) {
-    // Object.fromEntries defines own properties, so a "__proto__" key stays plain data.
-    return Object.fromEntries(value.entries.map(([k, v]) => [k, toPlainJson(v)]));
+  const pending: Array<[JsonObject | JsonValue[], Record<string, unknown> | unknown[]]> = [];
+  const convert = (v: JsonValue): unknown => {
+    if (v instanceof JsonNumber) return Number(v.text);
+    if (v instanceof JsonObject) {
+      const target: Record<string, unknown> = {};
+      pending.push([v, target]);
+      return target;
+    }
+    if (Array.isArray(v)) {
+      const target: unknown[] = [];
+      pending.push([v, target]);
+      return target;
+    }
+    return v;
+  };
+  const root = convert(value);
+  for (let job = pending.pop(); job !== undefined; job = pending.pop()) {
+    const [source, target] = job;
+    if (source instanceof JsonObject) {
+      for (const [k, v] of source.entries) {
+        // defineProperty keeps a "__proto__" key plain data, as JSON.parse does.
+        Object.defineProperty(target, k, {
+          value: convert(v),
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      }
+    } else if (Array.isArray(target)) {
+      for (const v of source) target.push(convert(v));
+    }
   }
-  if (Array.isArray(value)) return value.map(toPlainJson);
-  return value;
+  return root;
 }
