@@ -378,6 +378,8 @@ export function renderFsck(report: FsckReport, repairAsked: boolean, style: Styl
       ? `${style.green("ok")}: repaired ${report.repaired.length} problem(s) in ${where}\n`
       : `${style.red("problems")}: ${remaining} remain in ${where}` +
         (report.repaired.length > 0 ? ` (${report.repaired.length} repaired)` : "") +
-        (repairAsked ? "\n" : "; --repair fixes the kinds that are safe to fix\n");
+        (repairAsked || !report.problems.some((p) => PROBLEM_KINDS[p.kind])
+          ? "\n"
+          : "; --repair fixes the kinds that are safe to fix\n");
   return table + summary;
 }

@@ -122,6 +122,16 @@ describe("fsck finds", () => {
     expect(kinds((await fsck("--network", "b")).problems)).toEqual([["10.0.0.3", "empty-allocation"]]);
   });
 
+  it.each([
+    [{ "10.1.2.7": "" }, "; --repair fixes the kinds that are safe to fix"],
+    [{ stray: "x" }, ""],
+  ])("and says whether --repair would help with %j", async (files, hint) => {
+    plantNetwork(tmp.path, "mynet", files);
+    const run = await cli(["fsck", "--data-dir", tmp.path]);
+    expect(run.code).toBe(1);
+    expect(run.stdout.endsWith(`problems: 1 remain in 1 network under ${tmp.path}${hint}\n`)).toBe(true);
+  });
+
   it("nothing in a data dir written only by valid writers, and says so", async () => {
     plantNetwork(tmp.path, "mynet", { lock: "", "last_reserved_ip.0": "10.1.2.2", "10.1.2.2": "c1\r\neth0" });
     expect(await cli(["fsck", "--data-dir", tmp.path])).toEqual({
