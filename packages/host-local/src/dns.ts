@@ -4,12 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { CNI_ERROR_CODES, CniError, type Dns } from "@cni-ts/types";
 import { goPathErrorText } from "./go-error-text.js";
-
-// Go's unicode.IsSpace, which upstream's TrimSpace and Fields use. JavaScript's \s differs: it lacks
-// U+0085 and adds U+FEFF, so spell the set out.
-const GO_SPACE = "\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-const TRIM = new RegExp(`^[${GO_SPACE}]+|[${GO_SPACE}]+$`, "gu");
-const FIELD_SEPARATOR = new RegExp(`[${GO_SPACE}]+`, "u");
+import { goFields, goTrimSpace } from "./go-strings.js";
 
 /**
  * Parses the text of a resolv.conf into the CNI `dns` object, exactly as upstream does:
@@ -25,9 +20,9 @@ export function parseResolvConfText(text: string): Dns {
   const options: string[] = [];
   let domain = "";
   for (const raw of text.split("\n")) {
-    const line = raw.replace(TRIM, "");
+    const line = goTrimSpace(raw);
     if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
-    const [keyword, ...rest] = line.split(FIELD_SEPARATOR);
+    const [keyword, ...rest] = goFields(line);
     const first = rest[0];
     if (keyword === undefined || first === undefined) continue;
     switch (keyword) {

@@ -1,8 +1,8 @@
 /**
- * The package version, embedded at build time: `build.mjs` passes `--define CNI_TS_VERSION=...` to Bun
- * for the compiled executable and applies the same define to the Node build's output, and vitest's
- * config defines it for tests. Code that runs unbuilt sees `unknown`, like an upstream build without
- * version flags.
+ * The package version, embedded at build time: `build.mjs` has Bun define the identifier declared
+ * below for the compiled executable and substitutes it in the Node build's output, and vitest's config
+ * defines it for tests. Code that runs unbuilt sees `unknown`, like an upstream build without version
+ * flags.
  */
 
 declare const CNI_TS_VERSION: string | undefined;

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Second half of `npm run build` (after `tsc -b`):
+//  1. embeds the package version into the Node build (dist/version.js), as a define would;
+//  2. compiles the standalone executable dist/host-local with Bun (`--compile --bytecode`), which is what
+//     gets copied into a CNI bin dir: no Node, no node_modules needed next to it.
+// koffi stays external: the disk store imports it dynamically and only on Node; under Bun it uses bun:ffi.
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const here = import.meta.dirname;
+const repoRoot = join(here, "..", "..");
+const { version } = JSON.parse(readFileSync(join(here, "package.json"), "utf8"));
+const versionLiteral = JSON.stringify(version);
+
+// 1. The define for Node: replace the identifier everywhere in the emitted module. `typeof "0.1.0"` is
+// still valid JavaScript, so the result equals what a bundler's define produces.
+const versionJs = join(here, "dist", "version.js");
+writeFileSync(versionJs, readFileSync(versionJs, "utf8").replace(/\bCNI_TS_VERSION\b/g, versionLiteral));
+chmodSync(join(here, "dist", "bin.js"), 0o755);
+
+// 2. The standalone executable, written under a temporary name and renamed, so an interrupted build
+// never leaves a truncated dist/host-local behind.
+const bun = join(repoRoot, "node_modules", "@oven", "bun-linux-x64", "bin", "bun");
+if (!existsSync(bun)) {
+  console.error(`build.mjs: Bun not found at ${bun}; run npm ci at the repository root`);
+  process.exit(1);
+}
+const out = join(here, "dist", "host-local");
+const tmp = `${out}.tmp-${process.pid}`;
+try {
+  execFileSync(
+    bun,
+    [
+      "build",
+      "--compile",
+      "--bytecode",
+      "--minify",
+      "--external",
+      "koffi",
+      "--define",
+      `CNI_TS_VERSION=${versionLiteral}`,
+      "--outfile",
+      tmp,
+      join(here, "src", "bin.ts"),
+    ],
+    { cwd: here, stdio: ["ignore", "ignore", "inherit"] },
+  );
+  chmodSync(tmp, 0o755);
+  renameSync(tmp, out);
+} finally {
+  rmSync(tmp, { force: true });
+}
+console.log(`build.mjs: dist/host-local ${version} (Bun standalone), dist/bin.js (Node)`);
