@@ -146,10 +146,13 @@ function build(argv: readonly string[], version: string): Argv {
               "empty or malformed allocation files, leftover temp files and bad last_reserved_ip files;\n" +
               "it never removes a valid allocation.",
           )
-          .option("data-dir", { ...str, describe: DATA_DIR_HELP })
+          .option("data-dir", { ...str, describe: "Root of the data dir (default /var/lib/cni/networks)" })
           .option("network", { ...str, describe: "Only this network (default: every network)" })
           .option("repair", { type: "boolean", describe: "Fix what is safe to fix" })
-          .option("json", { type: "boolean", describe: "Print {problems: [{network, file, kind, detail}]}" })
+          .option("json", {
+            type: "boolean",
+            describe: "Print {problems: [{network, file, kind, detail}], repaired: [...]}",
+          })
           .check(rejectEmptyStrings),
       )
       .demandCommand(1, "no command given")
