@@ -9,7 +9,18 @@
 // Prints a Markdown table on stdout (progress goes to stderr) and writes results/latest.json and
 // results/latency.svg. See docs/benchmarks.md.
 
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -202,10 +213,19 @@ function probe(path, timer) {
   return {
     path,
     realpath,
+    bytes: statSync(realpath).size,
+    // Identifies exactly which build was measured, since dist/host-local is rebuilt in place.
+    sha256: createHash("sha256").update(readFileSync(realpath)).digest("hex"),
     debianPackage: debianPackageOf(realpath),
     version: version.stdout.trim(),
     about: about.stderr.trim(),
   };
+}
+
+// The checkout's commit, for the record (the working tree may hold uncommitted changes).
+function repoCommit() {
+  const result = spawnSync("git", ["-C", REPO_ROOT, "rev-parse", "HEAD"], { encoding: "utf8" });
+  return result.status === 0 ? result.stdout.trim() : null;
 }
 
 function describeFailure(who, op, context, sample) {
@@ -394,6 +414,7 @@ async function main() {
     finishedAt: finishedAt.toISOString(),
     durationS: Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000),
     machine: describeMachine(),
+    repoCommit: repoCommit(),
     settings: {
       sizes: options.sizes,
       families: options.families,
