@@ -4,12 +4,12 @@
  * `CNI_COMMAND`, so neither it nor yargs loads on the plugin path.
  */
 import { DEFAULT_DATA_DIR } from "@cni-ts/disk-store";
-import { isCniError } from "@cni-ts/types";
 import { PLUGIN_VERSION } from "../version.js";
 import { fsckDataDir, fsckJson, renderFsck } from "./commands/fsck.js";
 import { listAllocations, lsJson, renderLs } from "./commands/ls.js";
 import { releaseAttachment, releaseJson, renderRelease } from "./commands/release.js";
 import { collectStats, renderStats, statsJson } from "./commands/stats.js";
+import { errorText } from "./error-text.js";
 import type { CliIo } from "./io.js";
 import { type CliCommand, parseCommandLine } from "./parser.js";
 import { createStyle } from "./style.js";
@@ -70,13 +70,6 @@ async function execute(command: CliCommand, io: CliIo): Promise<number> {
   }
 }
 
-// One line for the operator: a CniError's text (already free of raw third-party messages), or a
-// generic line for anything unexpected, never a stack trace.
-function describe(err: unknown): string {
-  if (isCniError(err)) return err.message;
-  return "internal error (this is a bug in cni-ts; please report it)";
-}
-
 /**
  * Runs the operator command line and resolves to the exit status: 0 on success, 1 when a command
  * failed (its one-line reason on stderr) or `fsck` leaves problems, 2 for bad usage (a one-line
@@ -103,12 +96,12 @@ export async function runCli(
         try {
           return await execute(outcome.command, io);
         } catch (err) {
-          io.stderr(`host-local ${outcome.command.command}: ${describe(err)}\n`);
+          io.stderr(`host-local ${outcome.command.command}: ${errorText(err)}\n`);
           return FAILED;
         }
     }
   } catch (err) {
-    io.stderr(`host-local: ${describe(err)}\n`);
+    io.stderr(`host-local: ${errorText(err)}\n`);
     return FAILED;
   }
 }

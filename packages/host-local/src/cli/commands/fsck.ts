@@ -11,11 +11,11 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { type DiskStore, isTempFileName, openExistingDiskStore } from "@cni-ts/disk-store";
-import { toCniError } from "@cni-ts/types";
 import { errnoCode, goPathErrorText } from "../../go-error-text.js";
 import { parseAddressName } from "../address.js";
 import { checkAllocationContent, goTrimSpace } from "../allocation-content.js";
 import { compareNames, readDataDirEntries } from "../data-dir.js";
+import { errorText } from "../error-text.js";
 import type { Style } from "../style.js";
 import { renderTable } from "../table.js";
 
@@ -260,7 +260,7 @@ async function checkNetwork(
     await store?.lock();
   } catch (err) {
     // Checked without the lock then; the scan below says what is wrong with the lock file.
-    lockFailure = toCniError(err).msg;
+    lockFailure = errorText(err, { path: join(dir, "lock"), op: "open" });
     await store?.close();
     store = undefined;
   }
@@ -283,7 +283,8 @@ async function checkNetwork(
       try {
         await repairOne(store, problem, started);
       } catch (err) {
-        unfixed.push({ ...problem, detail: `${problem.detail} (repair failed: ${toCniError(err).msg})` });
+        const where = { path: join(dir, problem.file), op: "remove" };
+        unfixed.push({ ...problem, detail: `${problem.detail} (repair failed: ${errorText(err, where)})` });
       }
     }
     const remaining = scanNetwork(dir, network, started.getTime());

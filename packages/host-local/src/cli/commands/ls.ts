@@ -1,7 +1,7 @@
 import { openExistingDiskStore } from "@cni-ts/disk-store";
-import { toCniError } from "@cni-ts/types";
 import { compareAddressText } from "../address.js";
 import { readDataDirEntries } from "../data-dir.js";
+import { errorText } from "../error-text.js";
 import type { Style } from "../style.js";
 import { renderTable } from "../table.js";
 
@@ -53,7 +53,7 @@ export async function listAllocations(dataDir: string, network?: string): Promis
         await store.close();
       }
     } catch (err) {
-      report.errors.push({ network: entry.name, message: toCniError(err).msg });
+      report.errors.push({ network: entry.name, message: errorText(err, { path: entry.path, op: "open" }) });
     }
   }
   return report;
