@@ -215,11 +215,15 @@ function probe(path, timer) {
     realpath,
     bytes: statSync(realpath).size,
     // Identifies exactly which build was measured, since dist/host-local is rebuilt in place.
-    sha256: createHash("sha256").update(readFileSync(realpath)).digest("hex"),
+    sha256: sha256Of(realpath),
     debianPackage: debianPackageOf(realpath),
     version: version.stdout.trim(),
     about: about.stderr.trim(),
   };
+}
+
+function sha256Of(path) {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
 // The checkout's commit, for the record (the working tree may hold uncommitted changes).
@@ -405,6 +409,13 @@ async function main() {
         cases.push(result.entry);
         warnings.push(...result.warnings);
       }
+    }
+  }
+  for (const who of BINARIES) {
+    if (sha256Of(binaries[who].realpath) !== binaries[who].sha256) {
+      warnings.push(
+        `${who} (${binaries[who].realpath}) was replaced during the run: rows may mix two builds`,
+      );
     }
   }
   const finishedAt = new Date();
