@@ -87,6 +87,7 @@ export class RangeIter implements IterableIterator<RangeCandidate> {
     return { done: true, value: undefined };
   }
 
+  /** The iterator itself, so a walk can be consumed with `for…of`. */
   [Symbol.iterator](): this {
     return this;
   }

@@ -1,3 +1,5 @@
+import { CniError } from "@cni-ts/types";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { IpamConfig, RangeSet } from "../src/index.js";
 import { formatCidr, formatIp, loadIpamConfig } from "../src/index.js";
@@ -687,5 +689,110 @@ describe("loadIpamConfig: other fields", () => {
     ],
   ])("refuses %s", (_name, config, msg) => {
     expect(loadError(config)).toMatchObject({ code: 999, msg });
+  });
+});
+
+describe("loadIpamConfig: robustness", () => {
+  const text = (prev: unknown) =>
+    `{"name":"n","ipam":{"subnet":"10.1.2.0/24"},"prevResult":${JSON.stringify(prev)}}`;
+
+  it("reads any JSON value as JSON.parse does (through prevResult)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        fc.pre(value !== null);
+        expect(load(text(value)).prevResult).toEqual(JSON.parse(JSON.stringify(value)));
+      }),
+    );
+  });
+
+  const ipText = fc.oneof(
+    fc.constantFrom(
+      "10.1.2.0/24",
+      "10.1.2.5",
+      "2001:db8::/64",
+      "::ffff:10.1.2.0/120",
+      "",
+      "x",
+      "10.1.2.0/31",
+    ),
+    fc.string(),
+  );
+  const range = fc.dictionary(
+    fc.constantFrom("subnet", "rangeStart", "rangeEnd", "gateway", "SUBNET"),
+    fc.oneof(ipText, fc.jsonValue()),
+  );
+  const configArb = fc.record(
+    {
+      cniVersion: fc.oneof(fc.constantFrom("0.2.0", "1.1.0", ""), fc.jsonValue()),
+      name: fc.oneof(fc.string(), fc.jsonValue()),
+      ipam: fc.oneof(
+        fc.record(
+          {
+            ranges: fc.oneof(
+              fc.array(fc.oneof(fc.array(fc.oneof(range, fc.constant(null))), fc.constant(null))),
+              fc.jsonValue(),
+            ),
+            subnet: ipText,
+            routes: fc.oneof(
+              fc.array(
+                fc.oneof(
+                  fc.record({ dst: ipText, gw: ipText, mtu: fc.jsonValue() }, { requiredKeys: [] }),
+                  fc.jsonValue(),
+                ),
+              ),
+              fc.jsonValue(),
+            ),
+            dataDir: fc.jsonValue(),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.jsonValue(),
+      ),
+      runtimeConfig: fc.oneof(
+        fc.record({ ips: fc.array(fc.oneof(ipText, fc.jsonValue())) }, { requiredKeys: [] }),
+        fc.jsonValue(),
+      ),
+      args: fc.oneof(
+        fc.record({ cni: fc.record({ ips: fc.array(fc.oneof(ipText, fc.constant(null))) }) }),
+        fc.jsonValue(),
+      ),
+      "cni.dev/valid-attachments": fc.jsonValue(),
+    },
+    { requiredKeys: [] },
+  );
+
+  it("answers any config with a result or a CniError, never anything else", () => {
+    fc.assert(
+      fc.property(
+        configArb,
+        fc.constantFrom("", "IP=10.1.2.9", "IgnoreUnknown=1;X=y", "IP=x"),
+        (config, envArgs) => {
+          try {
+            const c = load(config, envArgs);
+            expect(c.rangeSets.length).toBeGreaterThan(0);
+          } catch (err) {
+            expect(err).toBeInstanceOf(CniError);
+          }
+        },
+      ),
+    );
+  });
+
+  it("answers any text with a result or a CniError", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json().map((j) => j.slice(0, Math.max(0, j.length - 1))),
+        ),
+        (input) => {
+          try {
+            load(input);
+          } catch (err) {
+            expect(err).toBeInstanceOf(CniError);
+          }
+        },
+      ),
+    );
   });
 });

@@ -43,6 +43,7 @@ export class MemoryStore implements Store {
   private readonly waiters: Array<() => void> = [];
   private closed = false;
 
+  /** A store holding `options.reservations` and `options.lastReserved`, nothing else. */
   constructor(options: MemoryStoreOptions = {}) {
     for (const { ip, containerId, ifname } of options.reservations ?? []) {
       this.records.set(ip, { containerId: goTrimSpace(containerId), ifname });
@@ -54,12 +55,17 @@ export class MemoryStore implements Store {
     if (this.closed) throw new CniError(CNI_ERROR_CODES.TryAgainLater, "store is closed");
   }
 
-  /** Adds a legacy record: `ip` held by `containerId` for every ifname, as very old upstream wrote it. */
+  /**
+   * Adds a legacy record: `ip` held by `containerId` for every ifname, as very old upstream wrote it.
+   *
+   * @throws CniError 11 after {@link MemoryStore.close}, like every method.
+   */
   async plantLegacy(ip: string, containerId: string): Promise<void> {
     this.check();
     this.records.set(ip, { containerId: goTrimSpace(containerId), ifname: undefined });
   }
 
+  /** See {@link Store.lock}: waits, in call order, while another caller holds the lock. */
   async lock(): Promise<void> {
     this.check();
     if (!this.locked) {
@@ -70,12 +76,14 @@ export class MemoryStore implements Store {
     await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
+  /** See {@link Store.unlock}: hands the lock to the next waiter; a no-op when nobody holds it. */
   async unlock(): Promise<void> {
     const next = this.waiters.shift();
     if (next !== undefined) next();
     else this.locked = false;
   }
 
+  /** See {@link Store.close}. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -84,6 +92,7 @@ export class MemoryStore implements Store {
     for (const waiter of this.waiters.splice(0)) waiter();
   }
 
+  /** See {@link Store.reserve}. */
   async reserve(containerId: string, ifname: string, ip: string, rangeId: string): Promise<boolean> {
     this.check();
     if (this.records.has(ip)) return false;
@@ -92,6 +101,7 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  /** See {@link Store.lastReservedIp}. */
   async lastReservedIp(rangeId: string): Promise<string | undefined> {
     this.check();
     return this.hints.get(rangeId);
@@ -104,11 +114,13 @@ export class MemoryStore implements Store {
       .map(([ip]) => ip);
   }
 
+  /** See {@link Store.getById}. */
   async getById(containerId: string, ifname: string): Promise<string[]> {
     this.check();
     return [...this.matching(containerId, ifname), ...this.matching(containerId, undefined)].sort(byText);
   }
 
+  /** See {@link Store.releaseById}. */
   async releaseById(containerId: string, ifname: string): Promise<void> {
     this.check();
     const exact = this.matching(containerId, ifname);
@@ -117,6 +129,7 @@ export class MemoryStore implements Store {
     for (const ip of doomed) this.records.delete(ip);
   }
 
+  /** See {@link Store.release}. */
   async release(ip: string, containerId: string, ifname: string): Promise<void> {
     this.check();
     const owner = this.records.get(ip);
@@ -125,12 +138,14 @@ export class MemoryStore implements Store {
     }
   }
 
+  /** See {@link Store.getOwner}. */
   async getOwner(ip: string): Promise<Owner | undefined> {
     this.check();
     const owner = this.records.get(ip);
     return owner === undefined ? undefined : { ...owner };
   }
 
+  /** See {@link Store.list}. */
   async list(): Promise<Allocation[]> {
     this.check();
     return [...this.records]
