@@ -407,11 +407,9 @@ function decodeNet(document: JsonValue): DecodedNet {
 
 // --- Checks after decoding ----------------------------------------------------------------------
 
+// CNI_ARGS `IP`: upstream's ip.IP again, where an empty value requests nothing.
 function parseEnvIp(value: string): Ip | undefined {
-  if (value === "") return undefined;
-  const ip = value.includes("/") ? tryParseCidr(value)?.ip : tryParseIp(value);
-  if (ip === undefined) throw new Error(`invalid IP address ${value}`);
-  return ip;
+  return value === "" ? undefined : parseRequestText(value);
 }
 
 function requestedIps(net: DecodedNet, envArgs: string): string[] {
