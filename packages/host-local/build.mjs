@@ -4,11 +4,17 @@
 //  2. compiles the standalone executable dist/host-local with Bun (`--compile --bytecode`), which is what
 //     gets copied into a CNI bin dir: no Node, no node_modules needed next to it.
 // koffi stays external: the disk store imports it dynamically and only on Node; under Bun it uses bun:ffi.
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const here = import.meta.dirname;
+
+class BuildError extends Error {}
+
+function fail(message) {
+  throw new BuildError(message);
+}
 const repoRoot = join(here, "..", "..");
 const { version } = JSON.parse(readFileSync(join(here, "package.json"), "utf8"));
 const versionLiteral = JSON.stringify(version);
@@ -29,12 +35,14 @@ if (!existsSync(bun)) {
 const out = join(here, "dist", "host-local");
 const tmp = `${out}.tmp-${process.pid}`;
 try {
-  execFileSync(
+  const compile = spawnSync(
     bun,
     [
       "build",
       "--compile",
       "--bytecode",
+      // ESM, not Bun's default CommonJS for bytecode: yargs and our modules use import.meta.
+      "--format=esm",
       "--minify",
       "--external",
       "koffi",
@@ -44,11 +52,25 @@ try {
       tmp,
       join(here, "src", "bin.ts"),
     ],
-    { cwd: here, stdio: ["ignore", "ignore", "inherit"] },
+    { cwd: here, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
   );
+  // Bun reports some failures (e.g. "Failed to generate bytecode") on stderr with exit status 0 and
+  // still writes an executable, so check both, then run the result once.
+  if (compile.status !== 0 || /\berror\b/i.test(compile.stderr)) {
+    fail(`bun build failed (status ${compile.status}):\n${compile.stderr}`);
+  }
   chmodSync(tmp, 0o755);
+  const smoke = spawnSync(tmp, [], { env: { CNI_COMMAND: "VERSION" }, encoding: "utf8" });
+  if (smoke.status !== 0 || !smoke.stdout.startsWith('{"cniVersion":"1.1.0"')) {
+    fail(`the compiled executable does not answer VERSION:\n${smoke.stdout}${smoke.stderr}`);
+  }
   renameSync(tmp, out);
+} catch (err) {
+  if (!(err instanceof BuildError)) throw err;
+  console.error(`build.mjs: ${err.message}`);
+  process.exitCode = 1;
 } finally {
   rmSync(tmp, { force: true });
 }
-console.log(`build.mjs: dist/host-local ${version} (Bun standalone), dist/bin.js (Node)`);
+if (process.exitCode !== 1)
+  console.log(`build.mjs: dist/host-local ${version} (Bun standalone), dist/bin.js (Node)`);

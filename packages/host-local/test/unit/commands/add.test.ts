@@ -18,6 +18,7 @@ import {
   runPlugin,
   VERSIONED_IPS,
 } from "../support/plugin.js";
+import { withReadOnlyMount } from "../support/read-only-mount.js";
 
 let tmp = "";
 let dataDir = "";
@@ -276,6 +277,23 @@ describe("ADD rollback (contract 5.3, DECISION)", () => {
       code: 999,
       msg: "failed to allocate for range 0: requested ip 10.1.2.1 is subnet's gateway",
     });
+  });
+});
+
+describe("ADD and the data dir", () => {
+  it("fails with code 5 when the data dir is read-only", async () => {
+    const mount = join(tmp, "ro");
+    const config = netConf("1.1.0", { dataDir: mount, subnet: "10.1.2.0/24" });
+    await withReadOnlyMount(
+      mount,
+      async () => {},
+      async () => {
+        expect(errorOf(await runPlugin({ command: "ADD", config }))).toEqual({
+          code: 5,
+          msg: `mkdir ${join(mount, "mynet")}: read-only file system`,
+        });
+      },
+    );
   });
 });
 
