@@ -281,6 +281,23 @@ describe("ADD rollback (contract 5.3, DECISION)", () => {
 });
 
 describe("ADD and the data dir", () => {
+  it("keeps code 5 under upstream's prefix when a reservation cannot be written", async () => {
+    const mount = join(tmp, "ro");
+    const config = netConf("1.1.0", { dataDir: mount, subnet: "10.1.2.0/24" });
+    await withReadOnlyMount(
+      mount,
+      async () => {
+        expect((await runPlugin({ command: "ADD", config, containerId: "a" })).status).toBe(0);
+      },
+      async () => {
+        const failed = errorOf(await runPlugin({ command: "ADD", config, containerId: "b" }));
+        expect(failed.code).toBe(5);
+        expect(failed.msg).toMatch(/^failed to allocate for range 0: .* read-only file system$/);
+        expect(reservationsOf(await readTree(join(mount, "mynet")))).toEqual({ "10.1.2.2": "a\r\neth0" });
+      },
+    );
+  });
+
   it("fails with code 5 when the data dir is read-only", async () => {
     const mount = join(tmp, "ro");
     const config = netConf("1.1.0", { dataDir: mount, subnet: "10.1.2.0/24" });
