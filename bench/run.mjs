@@ -12,6 +12,8 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
+  chmodSync,
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -22,7 +24,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { renderLatencyChart } from "./chart.mjs";
@@ -203,19 +205,25 @@ function dataDirBases(fsyncCompare) {
   );
 }
 
-function probe(path, timer) {
-  const version = timer.run(path, {
+// dist/host-local is rebuilt in place while others work on the repository: each binary is copied
+// into the run's work dir first and the copy is what runs, so every row of one run measures one
+// build (its sha256 is recorded). Upstream is copied too, so both start from the same kind of path.
+function snapshotBinary(path, who, workDir, timer) {
+  const realpath = realpathSync(path);
+  const runPath = join(workDir, `${who}-${basename(realpath)}`);
+  copyFileSync(realpath, runPath);
+  chmodSync(runPath, 0o755);
+  const version = timer.run(runPath, {
     env: pluginEnv({ command: "VERSION", containerId: "", ifname: "" }),
     input: "",
   });
-  const about = timer.run(path, { env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" }, input: "" });
-  const realpath = realpathSync(path);
+  const about = timer.run(runPath, { env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" }, input: "" });
   return {
     path,
     realpath,
-    bytes: statSync(realpath).size,
-    // Identifies exactly which build was measured, since dist/host-local is rebuilt in place.
-    sha256: sha256Of(realpath),
+    runPath,
+    bytes: statSync(runPath).size,
+    sha256: sha256Of(runPath),
     debianPackage: debianPackageOf(realpath),
     version: version.stdout.trim(),
     about: about.stderr.trim(),
@@ -224,6 +232,17 @@ function probe(path, timer) {
 
 function sha256Of(path) {
   return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+// results/latest.json is committed, and the repository's lint (biome) checks JSON layout too:
+// let the repository's own formatter lay it out so a fresh run leaves `npm run lint` clean.
+function formatWithRepoFormatter(file) {
+  const biome = join(REPO_ROOT, "node_modules/.bin/biome");
+  if (statSync(biome, { throwIfNoEntry: false }) === undefined) {
+    return;
+  }
+  // biome.json decides; a file outside the repository is formatted with its settings all the same.
+  spawnSync(biome, ["format", "--write", "--colors=off", file], { cwd: REPO_ROOT, stdio: "ignore" });
 }
 
 // The checkout's commit, for the record (the working tree may hold uncommitted changes).
@@ -266,7 +285,7 @@ async function runCase({ base, fs, family, size, options, timer, binaries, strac
   const firstAdd = {};
   const call = (who, op, containerId, ifname, prevResult, iteration) => {
     const measured = iteration >= options.warmup;
-    const sample = timer.run(binaries[who].path, {
+    const sample = timer.run(binaries[who].runPath, {
       env: pluginEnv({ command: op, containerId, ifname }),
       input: pluginConfig({ family, dataDir: dataDirs[who], prevResult }),
       withMemory: !measured,
@@ -340,7 +359,7 @@ async function runCase({ base, fs, family, size, options, timer, binaries, strac
       const traceFile = join(root, `strace-${who}.log`);
       const one = (op, id, ifname, prevResult) => {
         rmSync(traceFile, { force: true });
-        const result = countSyncCalls(binaries[who].path, {
+        const result = countSyncCalls(binaries[who].runPath, {
           env: pluginEnv({ command: op, containerId: id, ifname }),
           input: pluginConfig({ family, dataDir: dataDirs[who], prevResult }),
           traceFile,
@@ -391,7 +410,10 @@ async function main() {
   const startedAt = new Date();
   const workDir = makeTempRoot(tmpdir(), "work");
   const timer = createTimer({ workDir, prefer: options.timer });
-  const binaries = { ours: probe(options.ours, timer), upstream: probe(options.upstream, timer) };
+  const binaries = {
+    ours: snapshotBinary(options.ours, "ours", workDir, timer),
+    upstream: snapshotBinary(options.upstream, "upstream", workDir, timer),
+  };
   const sanity = binaries.ours.realpath === binaries.upstream.realpath;
   process.stderr.write(
     `${sanity ? "sanity run (ours is the upstream binary); " : ""}timer: ${timer.description}; data dirs on ${bases.map((entry) => `${entry.fs} (${entry.base})`).join(" and ")}\n`,
@@ -409,13 +431,6 @@ async function main() {
         cases.push(result.entry);
         warnings.push(...result.warnings);
       }
-    }
-  }
-  for (const who of BINARIES) {
-    if (sha256Of(binaries[who].realpath) !== binaries[who].sha256) {
-      warnings.push(
-        `${who} (${binaries[who].realpath}) was replaced during the run: rows may mix two builds`,
-      );
     }
   }
   const finishedAt = new Date();
@@ -443,7 +458,9 @@ async function main() {
     warnings,
   };
   mkdirSync(options.out, { recursive: true });
-  writeFileSync(join(options.out, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+  const resultsFile = join(options.out, "latest.json");
+  writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`);
+  formatWithRepoFormatter(resultsFile);
   writeFileSync(join(options.out, "latency.svg"), renderLatencyChart(report));
   process.stdout.write(formatMarkdown(report));
   process.stderr.write(

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 const RUN = fileURLToPath(new URL("../run.mjs", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const UPSTREAM = "/usr/lib/cni/host-local";
 const scratch = mkdtempSync(join(tmpdir(), "cni-ts-bench-run-test-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -78,6 +79,22 @@ describe("bench/run.mjs", () => {
       }
     }
     expect(report.warnings).toEqual([]);
+    // Each binary ran from a private copy (the build in the repository may be replaced meanwhile).
+    for (const who of ["ours", "upstream"]) {
+      expect(report.binaries[who].path).toBe(UPSTREAM);
+      expect(report.binaries[who].runPath).not.toBe(UPSTREAM);
+      expect(report.binaries[who].sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+    // Laid out by the repository's formatter, so committing a fresh run keeps the lint clean.
+    const biome = spawnSync(
+      join(REPO_ROOT, "node_modules/.bin/biome"),
+      ["format", join(out, "latest.json")],
+      {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+      },
+    );
+    expect(biome.status, biome.stdout + biome.stderr).toBe(0);
     expect(readFileSync(join(out, "latency.svg"), "utf8")).toMatch(/^<svg /);
     expect(readdirSync(tmp)).toEqual([]);
   });
