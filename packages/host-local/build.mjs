@@ -5,8 +5,8 @@
 //     gets copied into a CNI bin dir: no Node, no node_modules needed next to it.
 // koffi stays external: the disk store imports it dynamically and only on Node; under Bun it uses bun:ffi.
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 
 const here = import.meta.dirname;
 
@@ -18,6 +18,18 @@ function fail(message) {
 const repoRoot = join(here, "..", "..");
 const { version } = JSON.parse(readFileSync(join(here, "package.json"), "utf8"));
 const versionLiteral = JSON.stringify(version);
+
+// 0. tsc -b never deletes the output of a source file that was removed or renamed; such leftovers would
+// ship in the npm package. Drop every emitted file whose source is gone.
+const distDir = join(here, "dist");
+for (const entry of readdirSync(distDir, { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile()) continue;
+  const match = /^(.*)\.(?:js|js\.map|d\.ts|d\.ts\.map)$/.exec(entry.name);
+  if (match === null) continue;
+  const relativeDir = relative(distDir, entry.parentPath);
+  if (!existsSync(join(here, "src", relativeDir, `${match[1]}.ts`)))
+    rmSync(join(entry.parentPath, entry.name));
+}
 
 // 1. The define for Node: replace the identifier everywhere in the emitted module. `typeof "0.1.0"` is
 // still valid JavaScript, so the result equals what a bundler's define produces.
