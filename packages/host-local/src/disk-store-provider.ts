@@ -91,15 +91,22 @@ export const diskStoreProvider: StoreProvider = {
   async checkUsable(config) {
     const { dataDir, network } = diskOptions(config);
     const dir = join(dataDir, network);
-    let isDir: boolean;
+    let kind: "directory" | "link" | "other";
     try {
       const st = await lstat(dir);
-      isDir = st.isDirectory();
+      kind = st.isDirectory() ? "directory" : st.isSymbolicLink() ? "link" : "other";
     } catch (err) {
       if (errnoCode(err) === "ENOENT") return checkCreatable(dir);
       throw unusable(err, dir, "lstat");
     }
-    if (!isDir) {
+    // The disk store refuses a linked network directory (it could send every write elsewhere).
+    if (kind === "link") {
+      throw new CniError(
+        CNI_ERROR_CODES.PluginNotAvailable,
+        `cannot use the data dir: ${dir} is a symbolic link`,
+      );
+    }
+    if (kind !== "directory") {
       throw new CniError(
         CNI_ERROR_CODES.PluginNotAvailable,
         `cannot use the data dir: ${dir} is not a directory`,

@@ -1,7 +1,7 @@
 /**
  * STATUS (spec 1.1.0; contract 7.4 with the DECISION there): could an ADD be served right now?
  */
-import type { Allocation, Range, RangeSet } from "@cni-ts/allocator";
+import type { Allocation, Ip, Range, RangeSet } from "@cni-ts/allocator";
 import { formatIp, ipEquals, loadIpamConfig, tryParseIp } from "@cni-ts/allocator";
 import type { CmdArgs } from "@cni-ts/skel";
 import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
@@ -21,25 +21,24 @@ function capacityOf(range: Range): bigint {
  * True when some address of the set is neither reserved nor its range's gateway: counts the
  * reservations in each range instead of probing addresses one by one.
  */
-function hasFreeAddress(rangeSet: RangeSet, reserved: ReadonlySet<string>): boolean {
+function hasFreeAddress(rangeSet: RangeSet, reserved: readonly Ip[]): boolean {
   return rangeSet.ranges.some((range) => {
     let used = 0n;
-    for (const text of reserved) {
-      const ip = tryParseIp(text);
-      if (ip !== undefined && range.contains(ip) && !ipEquals(ip, range.gateway)) used++;
+    for (const ip of reserved) {
+      if (range.contains(ip) && !ipEquals(ip, range.gateway)) used++;
     }
     return used < capacityOf(range);
   });
 }
 
-function canonicalAddresses(allocations: readonly Allocation[]): Set<string> {
-  const addresses = new Set<string>();
+/** The reserved addresses, each once: two spellings of one address (another tool's files) count once. */
+function reservedAddresses(allocations: readonly Allocation[]): Ip[] {
+  const byText = new Map<string, Ip>();
   for (const { ip } of allocations) {
     const parsed = tryParseIp(ip);
-    // Two spellings of one address (files written by another tool) count once.
-    if (parsed !== undefined) addresses.add(formatIp(parsed));
+    if (parsed !== undefined) byText.set(formatIp(parsed), parsed);
   }
-  return addresses;
+  return [...byText.values()];
 }
 
 /**
@@ -56,7 +55,7 @@ export function createStatusCommand(provider: StoreProvider): StatusCommand {
     const config = loadIpamConfig(args.stdinData, args.args);
     await provider.checkUsable(config);
     const store = await provider.openExistingStore(config);
-    const reserved = canonicalAddresses(
+    const reserved = reservedAddresses(
       store === undefined ? [] : await withoutLock(store, () => store.list()),
     );
     for (const rangeSet of config.rangeSets) {

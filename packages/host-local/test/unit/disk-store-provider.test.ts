@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadIpamConfig } from "@cni-ts/allocator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -58,6 +58,15 @@ describe("diskStoreProvider", () => {
         await writeFile(join(tmp, "data", "mynet"), "");
       },
       () => `cannot use the data dir: ${join(tmp, "data", "mynet")} is not a directory`,
+    ],
+    [
+      "the network dir is a symbolic link",
+      async () => {
+        await mkdir(join(tmp, "elsewhere"));
+        await mkdir(join(tmp, "data"));
+        await symlink(join(tmp, "elsewhere"), join(tmp, "data", "mynet"));
+      },
+      () => `cannot use the data dir: ${join(tmp, "data", "mynet")} is a symbolic link`,
     ],
     [
       "the lock is a directory",
