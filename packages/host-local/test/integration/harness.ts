@@ -91,18 +91,39 @@ const GO_LOG_TIME = /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} /gm;
 /** What of a run the differential tests compare, with the data dir path and known differences removed. */
 export interface Comparable {
   code: number;
+  /** The parsed and normalised document, or the raw text when stdout is not JSON. */
   stdout: unknown;
+  /**
+   * The exact bytes, where 1.1.1 and HEAD print alike: error objects (except the version list in
+   * `incompatible CNI versions`) and 0.x results whose routes have only `dst`/`gw`. Otherwise `null`
+   * (1.x results: 1.1.1 does not sort keys; see reference/decisions.md).
+   */
+  bytes: string | null;
   stderr: string;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+function printedAlike(json: unknown): boolean {
+  if (!isRecord(json)) return false;
+  if ("code" in json) return json.msg !== "incompatible CNI versions";
+  const version = json.cniVersion;
+  if (typeof version !== "string" || !version.startsWith("0.")) return false;
+  const routes = Array.isArray(json.routes) ? (json.routes as unknown[]) : [];
+  return routes.every((r) => isRecord(r) && Object.keys(r).every((k) => k === "dst" || k === "gw"));
 }
 
 /** Reduces a run to {@link Comparable}: parsed and normalised JSON (or the raw text), stderr without log times. */
 export function comparable(run: PluginRun, dataDir: string): Comparable {
   const text = run.stdout.replaceAll(dataDir, "<dataDir>");
   let stdout: unknown = text;
+  let bytes: string | null = text;
   if (text !== "") {
     try {
       const json = JSON.parse(text) as unknown;
       stdout = normaliseError(normaliseResult(json));
+      if (!printedAlike(json)) bytes = null;
     } catch {
       // Not JSON: compare the raw text.
     }
@@ -110,6 +131,7 @@ export function comparable(run: PluginRun, dataDir: string): Comparable {
   return {
     code: run.code,
     stdout,
+    bytes,
     stderr: run.stderr.replaceAll(dataDir, "<dataDir>").replace(GO_LOG_TIME, ""),
   };
 }
