@@ -75,6 +75,12 @@ const check = (containerId: string, ifname = "eth0", extra: Partial<Call> = {}):
   ifname,
   ...extra,
 });
+/** Overwrites the round-robin hint of range set 0. */
+const hint = (content: string): Step => ({
+  kind: "mutate",
+  label: `last_reserved_ip.0 = ${JSON.stringify(content)}`,
+  apply: (dir) => writeFileSync(join(dir, "last_reserved_ip.0"), content),
+});
 /** A call whose config gets extra top-level keys (args, runtimeConfig). */
 const withTop =
   (top: Json) =>
@@ -326,6 +332,56 @@ const scenarios: Scenario[] = [
       legacyReservation("10.1.2.9", "dummy"),
       del("dummy"),
       del("dummy"),
+    ],
+  },
+  {
+    name: "round-robin hints: valid, unparsable, outside, at the range end (contract 5.2)",
+    ipam: () => ({ ranges: [[{ subnet: "10.1.2.0/24" }]] }),
+    steps: [
+      add("a"),
+      hint("10.1.2.100"),
+      add("b"),
+      hint("10.1.2.100\n"),
+      add("c"),
+      hint("10.9.9.9"),
+      add("d"),
+      hint("garbage"),
+      add("e"),
+      hint("10.1.2.254"),
+      add("f"),
+      hint(""),
+      add("g"),
+      del("a"),
+      hint("10.1.2.1"),
+      add("a"),
+    ],
+  },
+  {
+    name: "reservations with surrounding whitespace and foreign files",
+    ipam: () => dualStack,
+    steps: [
+      {
+        kind: "mutate",
+        label: "padded record",
+        apply: (dir) => writeFileSync(join(dir, "10.1.2.2"), " c1\r\neth0\n"),
+      },
+      {
+        kind: "mutate",
+        label: "padded legacy",
+        apply: (dir) => writeFileSync(join(dir, "10.1.2.3"), "\tc2 \n"),
+      },
+      {
+        kind: "mutate",
+        label: "foreign file",
+        apply: (dir) => writeFileSync(join(dir, "notes.txt"), "hello"),
+      },
+      check("c1"),
+      add("c1"),
+      check("c2", "eth5"),
+      add("c3"),
+      del("c1"),
+      del("c2", "eth5"),
+      del("c3"),
     ],
   },
   {
