@@ -108,7 +108,10 @@ export function formatMarkdown(report) {
     `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryMiB} MiB, ${machine.os}, kernel ${machine.kernel}, Node ${machine.node}.`,
   );
   lines.push(
-    `${settings.runs} measured pairs per row after ${settings.warmup} warm-up pairs; timer: ${settings.timer}.`,
+    `${settings.runs} measured pairs per row after ${settings.warmup} warm-up pairs; timer: ${settings.timer}.` +
+      (report.loadAverage1m
+        ? ` Load average (1 min) ${report.loadAverage1m.start} at the start, ${report.loadAverage1m.end} at the end.`
+        : ""),
   );
   lines.push("");
   const showFs = new Set(report.cases.map((entry) => entry.fs)).size > 1 || settings.fsyncCompare;

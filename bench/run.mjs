@@ -23,7 +23,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -234,6 +234,10 @@ function sha256Of(path) {
   return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
 
+function round2(value) {
+  return Math.round(value * 100) / 100;
+}
+
 // results/latest.json is committed, and the repository's lint (biome) checks JSON layout too:
 // let the repository's own formatter lay it out so a fresh run leaves `npm run lint` clean.
 function formatWithRepoFormatter(file) {
@@ -408,6 +412,8 @@ async function main() {
   const strace = options.fsyncCompare && hasStrace();
 
   const startedAt = new Date();
+  // Other work on a shared 2-core machine shows in every sample; the load average says how much.
+  const loadAtStart = loadavg()[0];
   const workDir = makeTempRoot(tmpdir(), "work");
   const timer = createTimer({ workDir, prefer: options.timer });
   const binaries = {
@@ -439,6 +445,7 @@ async function main() {
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     durationS: Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000),
+    loadAverage1m: { start: round2(loadAtStart), end: round2(loadavg()[0]) },
     machine: describeMachine(),
     repoCommit: repoCommit(),
     settings: {

@@ -127,6 +127,10 @@ describe("formatMarkdown", () => {
     expect(text).toContain("- missed: ADD IPv4 0 allocations (ext4): ratio 2.50 (target <= 2x)");
     expect(text).toContain("upstream: /x/upstream (pkg 1.1.1)");
     expect(text).toContain("2 CPUs (Test CPU)");
+    expect(text).not.toContain("Load average");
+    expect(formatMarkdown(reportWith(cases, { loadAverage1m: { start: 0.5, end: 1.25 } }))).toContain(
+      "Load average (1 min) 0.5 at the start, 1.25 at the end.",
+    );
   });
 
   it("names a sanity run and adds a file-system column and warnings when asked", () => {
