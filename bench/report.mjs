@@ -29,8 +29,8 @@ export function ratioTargetFor(size, op) {
  *
  * @param {{ size: number, op: "ADD" | "DEL" | "CHECK",
  *   ours: { samplesMs: number[], rssKiB: number[] }, upstream: { samplesMs: number[], rssKiB: number[] } }} input
- *   paired samples (index i of ours and of upstream were measured back to back) and every peak
- *   RSS seen, warm-up runs included
+ *   paired samples (index i of ours and of upstream were measured back to back) and the peak RSS
+ *   of every steady-state call (all but the first iteration, warm-up included)
  * @returns {object} medians, p90s, peaks, the median pairwise ratio and the targets with verdicts
  * @throws {RangeError} when there are no samples or the two lists differ in length
  */
@@ -159,18 +159,23 @@ export function formatMarkdown(report) {
   if (report.cases.every((entry) => entry.firstAdd?.ours !== undefined)) {
     lines.push("");
     lines.push(
-      "First ADD on each freshly prefilled store (one sample; for ours it includes building any index it keeps):",
+      "First ADD on each freshly prefilled store (one call each, not in the table above; for ours it includes building any index it keeps):",
     );
     lines.push("");
-    lines.push(`| ${showFs ? "data dir fs | " : ""}family | allocations | ours ms | upstream ms |`);
-    lines.push(`| ${showFs ? "--- | " : ""}--- | --- | ---: | ---: |`);
+    lines.push(
+      `| ${showFs ? "data dir fs | " : ""}family | allocations | ours ms | upstream ms | ours peak MiB | upstream peak MiB |`,
+    );
+    lines.push(`| ${showFs ? "--- | " : ""}--- | --- | ---: | ---: | ---: | ---: |`);
     for (const entry of report.cases) {
+      const { ours, upstream } = entry.firstAdd;
       const cells = [
         ...(showFs ? [entry.fs] : []),
         `IPv${entry.family}`,
         formatCount(entry.size),
-        formatMs(entry.firstAdd.ours),
-        formatMs(entry.firstAdd.upstream),
+        formatMs(ours.ms),
+        formatMs(upstream.ms),
+        formatMiB(ours.peakKiB),
+        formatMiB(upstream.peakKiB),
       ];
       lines.push(`| ${cells.join(" | ")} |`);
     }

@@ -149,11 +149,14 @@ describe("formatMarkdown", () => {
 
   it("adds the first-ADD table only when every case has one", () => {
     expect(formatMarkdown(reportWith(cases))).not.toContain("First ADD");
-    const withFirst = cases.map((entry, i) => ({ ...entry, firstAdd: { ours: 50 + i, upstream: 3.5 } }));
+    const withFirst = cases.map((entry, i) => ({
+      ...entry,
+      firstAdd: { ours: { ms: 50 + i, peakKiB: 70 * 1024 }, upstream: { ms: 3.5, peakKiB: null } },
+    }));
     const text = formatMarkdown(reportWith(withFirst));
     expect(text).toContain("First ADD on each freshly prefilled store");
-    expect(text).toContain("| IPv4 | 0 | 50.0 | 3.50 |");
-    expect(text).toContain("| IPv6 | 50,000 | 51.0 | 3.50 |");
+    expect(text).toContain("| IPv4 | 0 | 50.0 | 3.50 | 70.0 | n/a |");
+    expect(text).toContain("| IPv6 | 50,000 | 51.0 | 3.50 | 70.0 | n/a |");
   });
 
   it("lists every verdict in table order", () => {
