@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test` runs this first: the integration tests need Debian's upstream plugins (the oracle and the
-// bridge plugin), iproute2 (network namespaces), util-linux (flock) and ping. Installs whatever is
-// missing, once, and says clearly what to do when that is impossible.
+// bridge plugin), iproute2 (network namespaces), util-linux (flock), ping, and for the etcd store a
+// private etcd server and openssl (test certificates). Installs whatever is missing, once, and says
+// clearly what to do when that is impossible.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
@@ -11,6 +12,8 @@ const needs = [
   { pkg: "iproute2", file: "/usr/bin/ip", alt: "/usr/sbin/ip" },
   { pkg: "util-linux", file: "/usr/bin/flock" },
   { pkg: "iputils-ping", file: "/usr/bin/ping", alt: "/bin/ping" },
+  { pkg: "etcd-server", file: "/usr/bin/etcd" },
+  { pkg: "openssl", file: "/usr/bin/openssl" },
 ];
 const missing = [
   ...new Set(needs.filter((n) => !existsSync(n.file) && !(n.alt && existsSync(n.alt))).map((n) => n.pkg)),
