@@ -19,7 +19,7 @@ import {
 import type { Cidr, Ip } from "./ip.js";
 import { formatCidr, formatIp, parseCidr, parseIp, tryParseCidr, tryParseIp } from "./ip.js";
 import type { JsonValue } from "./json-document.js";
-import { JsonObject, parseJsonDocument, toPlainJson } from "./json-document.js";
+import { JsonNumber, JsonObject, parseJsonDocument, toPlainJson } from "./json-document.js";
 import type { RangeInit } from "./range.js";
 import { RangeSet } from "./range-set.js";
 
@@ -28,6 +28,37 @@ export interface Attachment {
   containerId: string;
   ifname: string;
 }
+
+/** Upstream's store: one file per address under `<dataDir>/<name>` (`@cni-ts/disk-store`). */
+export interface DiskStoreConfig {
+  type: "disk";
+}
+
+/** PEM files for a TLS etcd (`ipam.store.tls`); paths as given, relative ones to the working directory. */
+export interface EtcdTlsConfig {
+  /** CA bundle that signs the members' certificates; the system's CAs when undefined. */
+  caFile: string | undefined;
+  /** Client certificate; set exactly when `keyFile` is. */
+  certFile: string | undefined;
+  /** The client certificate's private key; set exactly when `certFile` is. */
+  keyFile: string | undefined;
+}
+
+/** A pool shared by many hosts in an etcd cluster (`@cni-ts/etcd-store`). */
+export interface EtcdStoreConfig {
+  type: "etcd";
+  /** Member URLs, `http://` or `https://`, at least one, as given. */
+  endpoints: string[];
+  /** Key prefix; `/cni-ts` when absent. The network's keys live under `<prefix>/<name>/`. */
+  prefix: string;
+  /** Bound of every etcd call in milliseconds, 1 to 2^31-1; 5000 when absent. */
+  timeoutMs: number;
+  /** TLS files, or undefined for none (an `https://` endpoint then trusts the system's CAs). */
+  tls: EtcdTlsConfig | undefined;
+}
+
+/** Where the network's reservations live: `ipam.store`. */
+export type StoreConfig = DiskStoreConfig | EtcdStoreConfig;
 
 /** host-local's IPAM configuration, checked and canonical. */
 export interface IpamConfig {
@@ -58,9 +89,18 @@ export interface IpamConfig {
   validAttachments: Attachment[] | undefined;
   /** The top-level `prevResult`, unparsed (numbers as JavaScript numbers); undefined when absent. */
   prevResult: unknown;
+  /**
+   * `ipam.store`: the disk store (`{type: "disk"}`, also when absent or null), or an etcd cluster with
+   * every default filled in. Not part of upstream's config.
+   */
+  store: StoreConfig;
 }
 
 const DEFAULT_DATA_DIR = "/var/lib/cni/networks";
+const DEFAULT_ETCD_PREFIX = "/cni-ts";
+const DEFAULT_ETCD_TIMEOUT_MS = 5000;
+// The longest a JavaScript timer can wait.
+const MAX_ETCD_TIMEOUT_MS = 2_147_483_647;
 
 // Go's names for the anonymous struct types of upstream's Net, as its type errors print them.
 const RUNTIME_CONFIG_TYPE =
@@ -96,6 +136,8 @@ interface DecodedIpam {
   dataDir: string;
   resolvConf: string;
   ranges: DecodedRangeSet[] | undefined;
+  /** `ipam.store` as written (the last one wins; upstream has no such key, so no Go merging). */
+  store: JsonValue;
 }
 
 interface DecodedNet {
@@ -311,6 +353,9 @@ function decodeIpam(d: GoDecoder, object: JsonObject, ipam: DecodedIpam): void {
     ranges: (v) => {
       ipam.ranges = decodeRangeSets(d, v, ipam.ranges, at("ranges"));
     },
+    store: (v) => {
+      ipam.store = v;
+    },
   });
 }
 
@@ -346,6 +391,7 @@ function decodeNet(document: JsonValue): DecodedNet {
           dataDir: "",
           resolvConf: "",
           ranges: undefined,
+          store: null,
         };
         decodeIpam(d, v, net.ipam);
       }
@@ -510,6 +556,109 @@ function buildAttachments(net: DecodedNet): Attachment[] | undefined {
   return out;
 }
 
+// --- ipam.store (ours; upstream ignores the key) -------------------------------------------------
+
+function storeError(msg: string): CniError {
+  return configError(`ipam.store${msg}`);
+}
+
+/** The members of a JSON object by Go's case-insensitive key matching, the last of a repeated key winning. */
+function membersOf(object: JsonObject, names: readonly string[]): Map<string, JsonValue> {
+  const found = new Map<string, JsonValue>();
+  const handlers: Record<string, (value: JsonValue) => void> = {};
+  for (const name of names) {
+    handlers[name] = (value) => {
+      // null means absent, as for every other field.
+      if (value === null) found.delete(name);
+      else found.set(name, value);
+    };
+  }
+  decodeMembers(object, handlers);
+  return found;
+}
+
+function isHttpUrl(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  return (
+    (url.protocol === "http:" || url.protocol === "https:") &&
+    url.hostname !== "" &&
+    url.username === "" &&
+    url.password === "" &&
+    url.search === "" &&
+    url.hash === ""
+  );
+}
+
+function buildEndpoints(value: JsonValue | undefined): string[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw storeError(".endpoints must be a non-empty array of http:// or https:// URLs");
+  }
+  return value.map((entry, i) => {
+    if (typeof entry !== "string") throw storeError(`.endpoints[${i}] must be a string`);
+    if (!isHttpUrl(entry))
+      throw storeError(`.endpoints[${i}] is not an http:// or https:// URL: ${JSON.stringify(entry)}`);
+    return entry;
+  });
+}
+
+function buildTimeout(value: JsonValue | undefined): number {
+  if (value === undefined) return DEFAULT_ETCD_TIMEOUT_MS;
+  const n = value instanceof JsonNumber && /^[0-9]+$/.test(value.text) ? Number(value.text) : Number.NaN;
+  if (!(n >= 1 && n <= MAX_ETCD_TIMEOUT_MS)) {
+    throw storeError(`.timeoutMs must be a whole number of milliseconds from 1 to ${MAX_ETCD_TIMEOUT_MS}`);
+  }
+  return n;
+}
+
+function buildTls(value: JsonValue | undefined, endpoints: readonly string[]): EtcdTlsConfig | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof JsonObject)) throw storeError(".tls must be an object");
+  const members = membersOf(value, ["caFile", "certFile", "keyFile"]);
+  const file = (name: string): string | undefined => {
+    const v = members.get(name);
+    if (v === undefined) return undefined;
+    if (typeof v !== "string" || v === "") throw storeError(`.tls.${name} must be a non-empty string`);
+    return v;
+  };
+  const tls = { caFile: file("caFile"), certFile: file("certFile"), keyFile: file("keyFile") };
+  if ((tls.certFile === undefined) !== (tls.keyFile === undefined)) {
+    throw storeError(".tls needs both certFile and keyFile, or neither");
+  }
+  const plain = endpoints.find((e) => !e.startsWith("https:"));
+  // TLS files with a plain-text endpoint are a mistake that would send the pool's traffic unencrypted.
+  if (plain !== undefined)
+    throw storeError(`.tls is set but endpoint ${JSON.stringify(plain)} is not https://`);
+  return tls;
+}
+
+function buildStore(value: JsonValue): StoreConfig {
+  if (value === null) return { type: "disk" };
+  if (!(value instanceof JsonObject)) throw storeError(" must be an object");
+  const members = membersOf(value, ["type", "endpoints", "prefix", "timeoutMs", "tls"]);
+  const type = members.get("type");
+  if (type === undefined) throw storeError(' has no "type"');
+  if (type === "disk") return { type: "disk" };
+  if (type !== "etcd") {
+    const shown = typeof type === "string" ? JSON.stringify(type) : "a non-string";
+    throw storeError(`.type must be "disk" or "etcd", not ${shown}`);
+  }
+  const endpoints = buildEndpoints(members.get("endpoints"));
+  const prefix = members.get("prefix");
+  if (prefix !== undefined && typeof prefix !== "string") throw storeError(".prefix must be a string");
+  return {
+    type: "etcd",
+    endpoints,
+    prefix: prefix ?? DEFAULT_ETCD_PREFIX,
+    timeoutMs: buildTimeout(members.get("timeoutMs")),
+    tls: buildTls(members.get("tls"), endpoints),
+  };
+}
+
 /**
  * Loads and checks host-local's IPAM configuration from the plugin's stdin and `CNI_ARGS`.
  *
@@ -529,7 +678,14 @@ function buildAttachments(net: DecodedNet): Attachment[] | undefined {
  *   family`, `range set <i> overlaps with <j>`; and this implementation's own
  *   `cannot understand ip: <where> is null`, `invalid range set <i>: <where> is null`,
  *   `ipam.routes[<i>] is null`, `ipam.routes[<i>] has no "dst"`, `<key>[<i>] is null`,
- *   `<key>[<i>] has no "containerID"` / `"ifname"` (GC attachments).
+ *   `<key>[<i>] has no "containerID"` / `"ifname"` (GC attachments); and, last, the `ipam.store`
+ *   texts: `ipam.store must be an object`, `ipam.store has no "type"`, `ipam.store.type must be "disk"
+ *   or "etcd", not <x>`, `ipam.store.endpoints must be a non-empty array of http:// or https:// URLs`,
+ *   `ipam.store.endpoints[<i>] must be a string`, `ipam.store.endpoints[<i>] is not an http:// or
+ *   https:// URL: <x>`, `ipam.store.prefix must be a string`, `ipam.store.timeoutMs must be a whole
+ *   number of milliseconds from 1 to 2147483647`, `ipam.store.tls must be an object`,
+ *   `ipam.store.tls.<file> must be a non-empty string`, `ipam.store.tls needs both certFile and
+ *   keyFile, or neither`, `ipam.store.tls is set but endpoint <x> is not https://`.
  */
 export function loadIpamConfig(stdinData: Buffer | string, envArgs: string): IpamConfig {
   // ignoreBOM keeps a byte-order mark in the text, where Go's decoder refuses it too.
@@ -551,6 +707,7 @@ export function loadIpamConfig(stdinData: Buffer | string, envArgs: string): Ipa
   const rangeSets = buildRangeSets(net, ipam);
   const routes = buildRoutes(ipam);
   const validAttachments = buildAttachments(net);
+  const store = buildStore(ipam.store);
   return {
     name: net.name,
     cniVersion: net.cniVersion,
@@ -561,5 +718,6 @@ export function loadIpamConfig(stdinData: Buffer | string, envArgs: string): Ipa
     requestedIps: requested,
     validAttachments,
     prevResult: net.prevResult === null ? undefined : toPlainJson(net.prevResult),
+    store,
   };
 }

@@ -1,6 +1,13 @@
 export type { RequestAssignment } from "./allocator.js";
 export { assignRequestedIps, IpAllocator } from "./allocator.js";
-export type { Attachment, IpamConfig } from "./config.js";
+export type {
+  Attachment,
+  DiskStoreConfig,
+  EtcdStoreConfig,
+  EtcdTlsConfig,
+  IpamConfig,
+  StoreConfig,
+} from "./config.js";
 export { loadIpamConfig } from "./config.js";
 export type { Cidr, Ip, IpFamily } from "./ip.js";
 export {

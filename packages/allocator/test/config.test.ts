@@ -796,3 +796,184 @@ describe("loadIpamConfig: robustness", () => {
     );
   });
 });
+
+describe("loadIpamConfig: ipam.store", () => {
+  const etcd = (store: Record<string, unknown>) => net({ ...oneRange, store: { type: "etcd", ...store } });
+  const endpoints = ["http://127.0.0.1:2379"];
+
+  it.each([
+    ["absent", net(oneRange)],
+    ["null", net({ ...oneRange, store: null })],
+    ["of type disk", net({ ...oneRange, store: { type: "disk" } })],
+    [
+      "of type disk with etcd fields, which it ignores",
+      net({ ...oneRange, store: { type: "disk", endpoints: 5 } }),
+    ],
+  ])("is the disk store when %s", (_case, config) => {
+    expect(load(config).store).toEqual({ type: "disk" });
+  });
+
+  it("fills in etcd's defaults", () => {
+    expect(load(etcd({ endpoints })).store).toEqual({
+      type: "etcd",
+      endpoints,
+      prefix: "/cni-ts",
+      timeoutMs: 5000,
+      tls: undefined,
+    });
+  });
+
+  it("reads every etcd field, keys matched case-insensitively like the rest of the config", () => {
+    const c = load(
+      net({
+        ...oneRange,
+        STORE: {
+          Type: "etcd",
+          endpoints: ["https://10.0.0.1:2379", "https://etcd.example:2379/"],
+          prefix: "/cluster-a",
+          timeoutMs: 1500,
+          TLS: { caFile: "/etc/etcd/ca.crt", certFile: "client.crt", keyFile: "client.key" },
+        },
+      }),
+    );
+    expect(c.store).toEqual({
+      type: "etcd",
+      endpoints: ["https://10.0.0.1:2379", "https://etcd.example:2379/"],
+      prefix: "/cluster-a",
+      timeoutMs: 1500,
+      tls: { caFile: "/etc/etcd/ca.crt", certFile: "client.crt", keyFile: "client.key" },
+    });
+  });
+
+  it("reads a null etcd field as absent", () => {
+    expect(load(etcd({ endpoints, prefix: null, timeoutMs: null, tls: null })).store).toEqual({
+      type: "etcd",
+      endpoints,
+      prefix: "/cni-ts",
+      timeoutMs: 5000,
+      tls: undefined,
+    });
+  });
+
+  it("takes the last of repeated etcd fields", () => {
+    const text =
+      '{"name":"n","ipam":{"subnet":"10.1.2.0/24","store":' +
+      '{"type":"etcd","endpoints":["http://a:2379"],"timeoutMs":10,"TimeoutMS":20,"prefix":"/x","PREFIX":"/y"}}}';
+    expect(load(text).store).toMatchObject({ timeoutMs: 20, prefix: "/y" });
+  });
+
+  it("takes the last of two store keys whole, without merging them", () => {
+    const text = `{"name":"n","ipam":{"subnet":"10.1.2.0/24","store":{"type":"etcd","endpoints":["http://a:2379"]},"store":{"type":"disk"}}}`;
+    expect(load(text).store).toEqual({ type: "disk" });
+  });
+
+  it.each([
+    ["not an object", "etcd", "ipam.store must be an object"],
+    ["without a type", { endpoints }, 'ipam.store has no "type"'],
+    ["of an unknown type", { type: "consul" }, 'ipam.store.type must be "disk" or "etcd", not "consul"'],
+    [
+      "of a type in other letter case",
+      { type: "ETCD" },
+      'ipam.store.type must be "disk" or "etcd", not "ETCD"',
+    ],
+    ["with a non-string type", { type: 5 }, 'ipam.store.type must be "disk" or "etcd", not a non-string'],
+    [
+      "without endpoints",
+      { type: "etcd" },
+      "ipam.store.endpoints must be a non-empty array of http:// or https:// URLs",
+    ],
+    [
+      "with no endpoint",
+      { type: "etcd", endpoints: [] },
+      "ipam.store.endpoints must be a non-empty array of http:// or https:// URLs",
+    ],
+    [
+      "with one endpoint as a string",
+      { type: "etcd", endpoints: "http://a:2379" },
+      "ipam.store.endpoints must be a non-empty array of http:// or https:// URLs",
+    ],
+    [
+      "with a non-string endpoint",
+      { type: "etcd", endpoints: [2379] },
+      "ipam.store.endpoints[0] must be a string",
+    ],
+    [
+      "with a bare host:port",
+      { type: "etcd", endpoints: ["http://a:2379", "10.0.0.1:2379"] },
+      'ipam.store.endpoints[1] is not an http:// or https:// URL: "10.0.0.1:2379"',
+    ],
+    [
+      "with a unix socket",
+      { type: "etcd", endpoints: ["unix:///run/etcd.sock"] },
+      'ipam.store.endpoints[0] is not an http:// or https:// URL: "unix:///run/etcd.sock"',
+    ],
+    [
+      "with credentials in the URL",
+      { type: "etcd", endpoints: ["http://u:p@a:2379"] },
+      'ipam.store.endpoints[0] is not an http:// or https:// URL: "http://u:p@a:2379"',
+    ],
+    [
+      "with a non-string prefix",
+      { type: "etcd", endpoints, prefix: 1 },
+      "ipam.store.prefix must be a string",
+    ],
+    [
+      "with a zero timeout",
+      { type: "etcd", endpoints, timeoutMs: 0 },
+      "ipam.store.timeoutMs must be a whole number of milliseconds from 1 to 2147483647",
+    ],
+    [
+      "with a fractional timeout",
+      { type: "etcd", endpoints, timeoutMs: 1.5 },
+      "ipam.store.timeoutMs must be a whole number of milliseconds from 1 to 2147483647",
+    ],
+    [
+      "with a negative timeout",
+      { type: "etcd", endpoints, timeoutMs: -1 },
+      "ipam.store.timeoutMs must be a whole number of milliseconds from 1 to 2147483647",
+    ],
+    [
+      "with a timeout beyond a timer's reach",
+      { type: "etcd", endpoints, timeoutMs: 2147483648 },
+      "ipam.store.timeoutMs must be a whole number of milliseconds from 1 to 2147483647",
+    ],
+    [
+      "with a timeout as text",
+      { type: "etcd", endpoints, timeoutMs: "5000" },
+      "ipam.store.timeoutMs must be a whole number of milliseconds from 1 to 2147483647",
+    ],
+    [
+      "with tls not an object",
+      { type: "etcd", endpoints: ["https://a:2379"], tls: true },
+      "ipam.store.tls must be an object",
+    ],
+    [
+      "with an empty caFile",
+      { type: "etcd", endpoints: ["https://a:2379"], tls: { caFile: "" } },
+      "ipam.store.tls.caFile must be a non-empty string",
+    ],
+    [
+      "with a certificate and no key",
+      { type: "etcd", endpoints: ["https://a:2379"], tls: { certFile: "c.crt" } },
+      "ipam.store.tls needs both certFile and keyFile, or neither",
+    ],
+    [
+      "with a key and no certificate",
+      { type: "etcd", endpoints: ["https://a:2379"], tls: { keyFile: "c.key" } },
+      "ipam.store.tls needs both certFile and keyFile, or neither",
+    ],
+    [
+      "with tls and a plain http endpoint",
+      { type: "etcd", endpoints: ["https://a:2379", "http://b:2379"], tls: { caFile: "ca.crt" } },
+      'ipam.store.tls is set but endpoint "http://b:2379" is not https://',
+    ],
+  ])("refuses a store %s with code 999", (_case, store, msg) => {
+    const err = loadError(net({ ...oneRange, store }));
+    expect(err).toBeInstanceOf(CniError);
+    expect(err).toMatchObject({ code: 999, msg });
+  });
+
+  it("reports upstream's config errors before its own store errors", () => {
+    expect(loadError(net({ store: "etcd" }))).toMatchObject({ code: 999, msg: "no IP ranges specified" });
+  });
+});
