@@ -3,8 +3,6 @@
  * config on stdin, environment as given, the error object read from stdout when it fails.
  */
 
-import { spawn } from "node:child_process";
-import { setTimeout as delay } from "node:timers/promises";
 import { CNI_ERROR_CODES, CniError, goQuote } from "@cni-ts/types";
 import { goJsonSyntaxError } from "./go-json.js";
 
@@ -31,7 +29,15 @@ interface Outcome {
 const BUSY_RETRIES = 5;
 const BUSY_WAIT_MS = 1000;
 
-function runOnce(pluginPath: string, stdinData: Uint8Array, options: ExecPluginOptions): Promise<Outcome> {
+// node:child_process is imported when a plugin is first delegated to, not with this package: every
+// plugin imports skel, and loading child_process (and what it pulls in) costs milliseconds of start-up
+// in a Bun-compiled plugin that never delegates.
+async function runOnce(
+  pluginPath: string,
+  stdinData: Uint8Array,
+  options: ExecPluginOptions,
+): Promise<Outcome> {
+  const { spawn } = await import("node:child_process");
   return new Promise((resolve) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -165,7 +171,7 @@ export async function execPlugin(
   for (let attempt = 0; ; attempt++) {
     const outcome = await runOnce(pluginPath, stdinData, options);
     if (outcome.spawnError?.code === "ETXTBSY" && attempt < BUSY_RETRIES) {
-      await delay(BUSY_WAIT_MS);
+      await new Promise((resolve) => setTimeout(resolve, BUSY_WAIT_MS));
       continue;
     }
     if (outcome.spawnError === undefined && outcome.status === 0) {
