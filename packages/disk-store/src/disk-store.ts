@@ -1,17 +1,9 @@
 import type { Dirent } from "node:fs";
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  unlinkSync,
-} from "node:fs";
+import { lstatSync, readdirSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
 import { atomicWrite, isTempFileName } from "./atomic-write.js";
+import { DirIndex } from "./dir-index.js";
 import type { FileLock } from "./file-lock.js";
 import { openFileLock } from "./file-lock.js";
 import {
@@ -21,8 +13,11 @@ import {
   isAddressName,
   LAST_RESERVED_IP_PREFIX,
 } from "./file-names.js";
+import type { IndexEntry } from "./index-format.js";
+import { IndexSession } from "./index-session.js";
 import { errnoCode, ioError } from "./io-error.js";
 import { mkdirAll } from "./mkdir-all.js";
+import { readRegularFile } from "./read-regular-file.js";
 import {
   goTrimSpace,
   LINE_BREAK,
@@ -34,12 +29,26 @@ import {
 /** Where upstream keeps its network directories when the config sets no `dataDir`. */
 export const DEFAULT_DATA_DIR = "/var/lib/cni/networks";
 
+/**
+ * Default of {@link DiskStoreOptions.indexThreshold}: below this many reservations a scan costs about
+ * as much as keeping the index (one open, read and close per file against some 25 calls per locked
+ * sequence), and an empty store pays one extra lstat.
+ */
+export const DEFAULT_INDEX_THRESHOLD = 64;
+
 /** Options of {@link openDiskStore} and {@link openExistingDiskStore}. */
 export interface DiskStoreOptions {
   /** Parent of the network directories (the IPAM config's `dataDir`); empty or absent: {@link DEFAULT_DATA_DIR}. */
   readonly dataDir?: string | undefined;
   /** The network's name (the config's `name`), used as one directory name below `dataDir`. */
   readonly network: string;
+  /**
+   * Number of reservations from which the store keeps its index (`.cni-ts-index`) for calls made
+   * under the lock; default {@link DEFAULT_INDEX_THRESHOLD}. A full scan that finds at least this many
+   * builds it; one that finds fewer than half of it removes an existing index. `0` keeps an index at
+   * any size, `Infinity` never keeps one. Only changes speed, never an answer.
+   */
+  readonly indexThreshold?: number | undefined;
 }
 
 /** Who holds an address (structurally `Owner` of `@cni-ts/allocator`). */
@@ -63,7 +72,15 @@ export interface DiskAllocation extends DiskOwner {
  *
  * Scans (`getById`, `releaseById`, `list`) read one directory level and only regular files whose name
  * is an IP address; `lock`, `last_reserved_ip.*`, dot-names, subdirectories and symbolic links never
- * count. No call follows a symbolic link inside the network directory. Every method rejects with
+ * count. No call follows a symbolic link inside the network directory.
+ *
+ * Between {@link DiskStore.lock} and {@link DiskStore.unlock} (or {@link DiskStore.close}), once the
+ * store holds `indexThreshold` reservations, `getById` and `releaseById` answer from an index in
+ * `<dir>/.cni-ts-index/` instead of reading every file, and verify every address it names by
+ * reading that file; the index is brought up to date before the lock is released. An index that is
+ * missing, out of date (anyone else created, removed or renamed a file since: the directory's
+ * mtime moved), or damaged is rebuilt from a full scan. `releaseById` scans before concluding that a
+ * container holds nothing. Without the lock, every call scans as before. Every method rejects with
  * CniError 5 (I/O failure, naming the call and the file) when the file system fails it, and with
  * CniError 999 when called after {@link DiskStore.close} or with an argument that is not a valid
  * address or range id.
@@ -73,9 +90,12 @@ export interface DiskStore {
   readonly dir: string;
   /** Takes the exclusive `flock(2)` on `<dir>/lock`, waiting (no timeout) like upstream. */
   lock(): Promise<void>;
-  /** Releases the lock. */
+  /**
+   * Brings the index up to date with this lock session's changes (never failing for it: the index is
+   * a hint), then releases the lock.
+   */
   unlock(): Promise<void>;
-  /** Closes the lock file (which releases the lock). Idempotent. */
+  /** Like {@link DiskStore.unlock} when the lock is held, then closes the lock file. Idempotent. */
   close(): Promise<void>;
   /**
    * Creates the reservation file `<dir>/<ip>` holding `<trimmed id>\r\n<ifname>` (mode 0600) through a
@@ -128,7 +148,7 @@ export interface DiskStore {
 export async function openDiskStore(options: DiskStoreOptions): Promise<DiskStore> {
   const dir = networkDir(options);
   mkdirAll(dir, 0o755);
-  return openIn(dir);
+  return openIn(dir, options);
 }
 
 /**
@@ -144,7 +164,7 @@ export async function openExistingDiskStore(options: DiskStoreOptions): Promise<
     if (errnoCode(err) === "ENOENT") return undefined;
     throw ioError("lstat", dir, err);
   }
-  return openIn(dir);
+  return openIn(dir, options);
 }
 
 function networkDir(options: DiskStoreOptions): string {
@@ -154,7 +174,7 @@ function networkDir(options: DiskStoreOptions): string {
   return join(dataDir, options.network);
 }
 
-async function openIn(dir: string): Promise<DiskStore> {
+async function openIn(dir: string, options: DiskStoreOptions): Promise<DiskStore> {
   let isLink: boolean;
   let isDir: boolean;
   try {
@@ -173,14 +193,8 @@ async function openIn(dir: string): Promise<DiskStore> {
   }
   if (!isDir) throw new CniError(CNI_ERROR_CODES.IoFailure, `mkdir ${dir}: not a directory`);
   // openFileLock on a directory opens `<dir>/lock`, upstream's lock file, and refuses a link there.
-  return new NetworkDirStore(dir, await openFileLock(dir));
-}
-
-/** A reservation file as a scan found it. */
-interface ScannedFile {
-  readonly name: string;
-  /** The content, trimmed like Go's `strings.TrimSpace`. */
-  readonly content: string;
+  const threshold = options.indexThreshold ?? DEFAULT_INDEX_THRESHOLD;
+  return new NetworkDirStore(dir, await openFileLock(dir), threshold);
 }
 
 // Names are ASCII, where UTF-16 order is byte order (what upstream's directory walk visits).
@@ -189,25 +203,37 @@ const compareText = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 
 class NetworkDirStore implements DiskStore {
   readonly dir: string;
   readonly #lock: FileLock;
+  readonly #index: DirIndex;
+  readonly #indexThreshold: number;
   #closed = false;
+  #locked = false;
+  /** The index as this lock session sees it; created on first use while the lock is held. */
+  #session: IndexSession | undefined;
 
-  constructor(dir: string, lock: FileLock) {
+  constructor(dir: string, lock: FileLock, indexThreshold: number) {
     this.dir = dir;
     this.#lock = lock;
+    this.#index = new DirIndex(dir);
+    this.#indexThreshold = indexThreshold;
   }
 
   async lock(): Promise<void> {
     this.#usable();
     await this.#lock.lock();
+    if (!this.#locked) this.#session = undefined;
+    this.#locked = true;
   }
 
   async unlock(): Promise<void> {
     this.#usable();
+    await this.#endSession();
     await this.#lock.unlock();
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
+    await this.#endSession();
     await this.#lock.close();
   }
 
@@ -215,14 +241,25 @@ class NetworkDirStore implements DiskStore {
     this.#usable();
     checkAddressName(ip);
     checkRangeId(rangeId);
-    // The content is synced before the name exists: a power cut then leaves either no reservation or
-    // a complete one, never the empty file upstream can leave between its create and its write.
-    const created = await atomicWrite(this.dir, ip, reservationKey(containerId, ifname), {
-      mode: 0o600,
-      exclusive: true,
-      fsync: true,
-    });
+    const session = this.#indexSession();
+    let created: boolean;
+    try {
+      // The content is synced before the name exists: a power cut then leaves either no reservation
+      // or a complete one, never the empty file upstream can leave between its create and its write.
+      created = await atomicWrite(this.dir, ip, reservationKey(containerId, ifname), {
+        mode: 0o600,
+        exclusive: true,
+        fsync: true,
+      });
+    } catch (err) {
+      // The temp file, and in a rare case the reservation, may or may not be left: rebuild later.
+      session?.poison();
+      throw err;
+    }
+    // Even a lost race created and removed a temp file, which moved the directory's mtime.
+    session?.noteDirChange();
     if (!created) return false;
+    session?.added({ ip, content: goTrimSpace(reservationKey(containerId, ifname)) });
     try {
       // Not synced: after a power cut a stale or missing hint only moves where round robin resumes.
       await atomicWrite(this.dir, `${LAST_RESERVED_IP_PREFIX}${rangeId}`, ip, {
@@ -242,7 +279,7 @@ class NetworkDirStore implements DiskStore {
     checkRangeId(rangeId);
     let content: string | undefined;
     try {
-      content = this.#readFile(`${LAST_RESERVED_IP_PREFIX}${rangeId}`);
+      content = readRegularFile(join(this.dir, `${LAST_RESERVED_IP_PREFIX}${rangeId}`));
     } catch {
       // Deliberately ignored: upstream only logs an unreadable hint and starts round robin afresh.
       return undefined;
@@ -255,27 +292,49 @@ class NetworkDirStore implements DiskStore {
     this.#usable();
     const key = reservationKey(containerId, ifname);
     const legacy = legacyKey(containerId);
+    const session = this.#indexSession();
+    const exact = session?.find(key);
+    const old = session?.find(legacy);
+    // A miss is not confirmed by a scan here: ADD asks this for every new container, which would
+    // put a full scan on every ADD (see the README for what that leaves uncovered).
+    if (exact !== undefined && old !== undefined) {
+      const hits = [...exact, ...old];
+      if (this.#stillHeld(hits)) return hits.map((e) => e.ip).sort(compareText);
+    }
     return this.#scan()
-      .filter((f) => f.content === key || f.content === legacy)
-      .map((f) => f.name);
+      .filter((e) => e.content === key || e.content === legacy)
+      .map((e) => e.ip);
   }
 
   async releaseById(containerId: string, ifname: string): Promise<void> {
     this.#usable();
-    const files = this.#scan();
     const key = reservationKey(containerId, ifname);
     const legacy = legacyKey(containerId);
+    const session = this.#indexSession();
     // upstream-compat: legacy records go only when no exact record exists (contract 6.5).
-    let victims = files.filter((f) => f.content === key);
-    if (victims.length === 0) victims = files.filter((f) => f.content === legacy);
-    this.#removeAll(victims.map((f) => f.name));
+    let victims = session?.find(key);
+    if (victims?.length === 0) victims = session?.find(legacy);
+    // "An index must never make DEL miss an allocation": a miss is confirmed by a full scan, unless
+    // this session already scanned or already released this attachment through the index.
+    const confirmed =
+      victims !== undefined &&
+      this.#stillHeld(victims) &&
+      (victims.length > 0 || session?.trustsMiss(key) === true);
+    if (!confirmed) {
+      const files = this.#scan();
+      victims = files.filter((e) => e.content === key);
+      if (victims.length === 0) victims = files.filter((e) => e.content === legacy);
+    }
+    this.#removeEntries(victims ?? []);
+    session?.settle(key);
   }
 
   async release(ip: string, containerId: string, ifname: string): Promise<void> {
     this.#usable();
     checkAddressName(ip);
+    this.#indexSession();
     const content = this.#readReservation(ip);
-    if (content === reservationKey(containerId, ifname)) this.#removeAll([ip]);
+    if (content === reservationKey(containerId, ifname)) this.#removeEntries([{ ip, content }]);
   }
 
   async getOwner(ip: string): Promise<DiskOwner | undefined> {
@@ -287,7 +346,7 @@ class NetworkDirStore implements DiskStore {
 
   async list(): Promise<DiskAllocation[]> {
     this.#usable();
-    return this.#scan().map((f) => ({ ip: f.name, ...parseReservation(f.content) }));
+    return this.#scan().map((e) => ({ ip: e.ip, ...parseReservation(e.content) }));
   }
 
   async releaseAllocation(allocation: DiskAllocation): Promise<boolean> {
@@ -297,13 +356,15 @@ class NetworkDirStore implements DiskStore {
       allocation.ifname === undefined
         ? allocation.containerId
         : `${allocation.containerId}${LINE_BREAK}${allocation.ifname}`;
+    this.#indexSession();
     if (this.#readReservation(allocation.ip) !== expected) return false;
-    this.#removeAll([allocation.ip]);
+    this.#removeEntries([{ ip: allocation.ip, content: expected }]);
     return true;
   }
 
   async removeStaleTempFiles(olderThan: Date): Promise<string[]> {
     this.#usable();
+    const session = this.#indexSession();
     const stale: string[] = [];
     for (const name of this.#readDir().filter(isTempFileName)) {
       const path = join(this.dir, name);
@@ -314,12 +375,40 @@ class NetworkDirStore implements DiskStore {
         if (errnoCode(err) !== "ENOENT") throw ioError("lstat", path, err);
       }
     }
+    if (stale.length > 0) session?.noteDirChange();
     this.#removeAll(stale);
     return stale.sort(compareText);
   }
 
   #usable(): void {
     if (this.#closed) throw new CniError(CNI_ERROR_CODES.Internal, `disk store ${this.dir} is closed`);
+  }
+
+  /**
+   * The index session of the lock held now, started on first use (which must come before our first
+   * change to the directory in the session); undefined without the lock, where every call scans.
+   */
+  #indexSession(): IndexSession | undefined {
+    if (!this.#locked) return undefined;
+    this.#session ??= IndexSession.open(this.#index);
+    return this.#session;
+  }
+
+  /** Writes the session's index changes back while the lock is still held, and ends the session. */
+  async #endSession(): Promise<void> {
+    const session = this.#session;
+    this.#session = undefined;
+    this.#locked = false;
+    await session?.flush(this.#indexThreshold);
+  }
+
+  /**
+   * True when every entry the index named still holds exactly what the index says. When one does
+   * not, the index is out of date in a way its validity check cannot see (a file rewritten in place,
+   * a writer that skipped the lock), and the caller falls back to a scan, which rebuilds it.
+   */
+  #stillHeld(entries: readonly IndexEntry[]): boolean {
+    return entries.every((e) => this.#readReservation(e.ip) === e.content);
   }
 
   #readDir(): string[] {
@@ -330,67 +419,63 @@ class NetworkDirStore implements DiskStore {
     }
   }
 
-  /** One level, regular files named by an address only (contract 10, items 6 and 20). */
-  #scan(): ScannedFile[] {
+  /**
+   * Every reservation: one level, regular files named by an address only (contract 10, items 6 and
+   * 20), sorted by name. Under the lock, the result also becomes the session's index.
+   */
+  #scan(): IndexEntry[] {
     let entries: Dirent[];
     try {
       entries = readdirSync(this.dir, { withFileTypes: true });
     } catch (err) {
       throw ioError("open", this.dir, err);
     }
-    const files: ScannedFile[] = [];
+    const files: IndexEntry[] = [];
     for (const entry of entries) {
       if (!entry.isFile() || !isAddressName(entry.name)) continue;
       const content = this.#readReservation(entry.name);
-      if (content !== undefined) files.push({ name: entry.name, content });
+      if (content !== undefined) files.push({ ip: entry.name, content });
     }
-    return files.sort((a, b) => compareText(a.name, b.name));
+    files.sort((a, b) => compareText(a.ip, b.ip));
+    this.#indexSession()?.adopt(files);
+    return files;
   }
 
   /** The trimmed content of reservation `name`, or undefined when it is not a regular file. */
   #readReservation(name: string): string | undefined {
-    const content = this.#readFile(name);
+    const content = readRegularFile(join(this.dir, name));
     return content === undefined ? undefined : goTrimSpace(content);
   }
 
-  /**
-   * The content of `<dir>/<name>` without following a symbolic link; undefined when it does not exist,
-   * is a link, or is not a regular file. Other failures throw CniError 5.
-   */
-  #readFile(name: string): string | undefined {
-    const path = join(this.dir, name);
-    const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = constants;
-    let fd: number;
-    try {
-      // O_NONBLOCK: a FIFO planted under an address name must not hang the scan.
-      fd = openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-    } catch (err) {
-      const code = errnoCode(err);
-      if (code === "ENOENT" || code === "ELOOP") return undefined;
-      throw ioError("open", path, err);
-    }
-    try {
-      if (!fstatSync(fd).isFile()) return undefined;
-      return readFileSync(fd, "utf8");
-    } catch (err) {
-      throw ioError("read", path, err);
-    } finally {
-      closeQuietly(fd);
-    }
+  /** {@link NetworkDirStore.#removeAll} for reservations, keeping the session's index in step. */
+  #removeEntries(entries: readonly IndexEntry[]): void {
+    const session = this.#session;
+    if (entries.length > 0) session?.noteDirChange();
+    const byIp = new Map(entries.map((e) => [e.ip, e]));
+    this.#removeAll(
+      entries.map((e) => e.ip),
+      (ip) => {
+        const entry = byIp.get(ip);
+        if (entry !== undefined) session?.removed(entry);
+      },
+    );
   }
 
   /**
-   * Unlinks every name (a missing one counts as removed), then throws CniError 5 naming each file that
-   * could not be removed, so a DEL is retried rather than reported done (contract 10, item 12).
+   * Unlinks every name (a missing one counts as removed, and is reported to `onRemoved` like the
+   * others), then throws CniError 5 naming each file that could not be removed, so a DEL is retried
+   * rather than reported done (contract 10, item 12).
    */
-  #removeAll(names: readonly string[]): void {
+  #removeAll(names: readonly string[], onRemoved?: (name: string) => void): void {
     const failures: CniError[] = [];
     for (const name of names) {
       const path = join(this.dir, name);
       try {
         unlinkSync(path);
+        onRemoved?.(name);
       } catch (err) {
-        if (errnoCode(err) !== "ENOENT") failures.push(ioError("remove", path, err));
+        if (errnoCode(err) === "ENOENT") onRemoved?.(name);
+        else failures.push(ioError("remove", path, err));
       }
     }
     const [first, ...more] = failures;
@@ -399,13 +484,5 @@ class NetworkDirStore implements DiskStore {
     throw new CniError(CNI_ERROR_CODES.IoFailure, failures.map((f) => f.msg).join("; "), {
       cause: failures.map((f) => f.cause),
     });
-  }
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // Deliberately ignored: closing a descriptor opened read-only cannot lose data.
   }
 }

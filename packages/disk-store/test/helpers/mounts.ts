@@ -23,3 +23,12 @@ export async function remountReadOnly(dir: string): Promise<void> {
 export async function unmount(dir: string): Promise<void> {
   await mustRun("umount", ["-l", dir]);
 }
+
+/**
+ * Mounts a fresh ramfs on `dir`: unlike tmpfs and ext4 on kernels from 6.13, it has no multigrain
+ * timestamps, so two changes within one clock tick leave a directory's mtime the same.
+ */
+export async function mountRamfs(dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  await mustRun("mount", ["-t", "ramfs", "-o", "mode=0755", "ramfs", dir]);
+}

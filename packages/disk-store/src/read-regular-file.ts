@@ -1,0 +1,33 @@
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+import { errnoCode, ioError } from "./io-error.js";
+
+/**
+ * The UTF-8 content of the file at `path`, read without following a symbolic link in its last
+ * component. Resolves undefined when it does not exist, is a symbolic link (`ELOOP`), or is not a
+ * regular file (a directory, a FIFO: opened non-blocking, so a planted FIFO cannot hang the caller).
+ *
+ * @throws CniError 5 (`open <path>: ...`, `read <path>: ...`) for any other failure.
+ */
+export function readRegularFile(path: string): string | undefined {
+  const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = constants;
+  let fd: number;
+  try {
+    fd = openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === "ENOENT" || code === "ELOOP") return undefined;
+    throw ioError("open", path, err);
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return undefined;
+    return readFileSync(fd, "utf8");
+  } catch (err) {
+    throw ioError("read", path, err);
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // Deliberately ignored: closing a descriptor opened read-only cannot lose data.
+    }
+  }
+}
