@@ -5,9 +5,9 @@
  */
 import { pluginMain, processIo } from "@cni-ts/skel";
 import { SUPPORTED_VERSIONS } from "@cni-ts/types";
-import { diskStoreProvider } from "./disk-store-provider.js";
 import { isOperatorInvocation } from "./invocation.js";
 import { createPluginCommands } from "./plugin-commands.js";
+import { configuredStoreProvider } from "./store-provider.js";
 import { ABOUT, PLUGIN_VERSION } from "./version.js";
 
 async function main(): Promise<number> {
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     );
   }
   // ---- CNI plugin ----
-  return pluginMain(createPluginCommands(diskStoreProvider), {
+  return pluginMain(createPluginCommands(configuredStoreProvider), {
     supportedVersions: SUPPORTED_VERSIONS,
     about: ABOUT,
   });

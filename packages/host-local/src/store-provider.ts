@@ -1,8 +1,10 @@
 /**
- * How the commands reach the store of a network. The plugin uses the disk store
- * ({@link diskStoreProvider}); tests inject a disk store in a temp dir or an in-memory store.
+ * How the commands reach the store of a network. The plugin uses {@link configuredStoreProvider}: the
+ * disk store, or the etcd store when the config's `ipam.store` names one; tests inject a disk store in
+ * a temp dir or an in-memory store.
  */
 import type { Allocation, IpamConfig, Store } from "@cni-ts/allocator";
+import { diskStoreProvider } from "./disk-store-provider.js";
 
 /** The {@link Store} contract plus the two operations GC needs beyond it. */
 export interface PluginStore extends Store {
@@ -36,4 +38,27 @@ export interface StoreProvider {
    * (STATUS). Rejects with CniError 50 naming the problem otherwise.
    */
   checkUsable(config: IpamConfig): Promise<void>;
+}
+
+/**
+ * The provider `ipam.store` selects: {@link diskStoreProvider} when it is absent or of type `disk`,
+ * the etcd provider when it is of type `etcd`. The etcd module (and `@cni-ts/etcd-store` with it) is
+ * imported on first use only, so an ADD on disk loads nothing of it. Rejects as the chosen provider does.
+ */
+export const configuredStoreProvider: StoreProvider = {
+  async openStore(config) {
+    return (await providerFor(config)).openStore(config);
+  },
+  async openExistingStore(config) {
+    return (await providerFor(config)).openExistingStore(config);
+  },
+  async checkUsable(config) {
+    return (await providerFor(config)).checkUsable(config);
+  },
+};
+
+async function providerFor(config: IpamConfig): Promise<StoreProvider> {
+  if (config.store.type === "disk") return diskStoreProvider;
+  const { etcdStoreProvider } = await import("./etcd-store-provider.js");
+  return etcdStoreProvider;
 }

@@ -6,8 +6,8 @@
 import { DEFAULT_DATA_DIR } from "@cni-ts/disk-store";
 import { PLUGIN_VERSION } from "../version.js";
 import { fsckDataDir, fsckJson, renderFsck } from "./commands/fsck.js";
-import { listAllocations, lsJson, renderLs } from "./commands/ls.js";
-import { releaseAttachment, releaseJson, renderRelease } from "./commands/release.js";
+import { listAllocations, listEtcdAllocations, lsJson, renderLs } from "./commands/ls.js";
+import { releaseAttachment, releaseEtcdAttachment, releaseJson, renderRelease } from "./commands/release.js";
 import { collectStats, renderStats, statsJson } from "./commands/stats.js";
 import { errorText } from "./error-text.js";
 import type { CliIo } from "./io.js";
@@ -35,21 +35,22 @@ async function execute(command: CliCommand, io: CliIo): Promise<number> {
   switch (command.command) {
     case "ls": {
       const target = resolveTarget(command);
-      const report = await listAllocations(target.dataDir, target.network);
+      const report =
+        target.kind === "etcd"
+          ? await listEtcdAllocations(target.config)
+          : await listAllocations(target.dataDir, target.network);
       io.stdout(command.json ? lsJson(report) : renderLs(report, style));
       for (const e of report.errors) io.stderr(`host-local ls: network ${e.network}: ${e.message}\n`);
       return report.errors.length === 0 ? OK : FAILED;
     }
     case "release": {
       const target = resolveTarget(command);
+      const who = { containerId: command.containerId, ifname: command.ifname };
       // The parser demands --network or --config, and --config always yields a network name.
-      const network = target.network ?? "";
-      const report = await releaseAttachment({
-        dataDir: target.dataDir,
-        network,
-        containerId: command.containerId,
-        ifname: command.ifname,
-      });
+      const report =
+        target.kind === "etcd"
+          ? await releaseEtcdAttachment(target.config, who)
+          : await releaseAttachment({ dataDir: target.dataDir, network: target.network ?? "", ...who });
       io.stdout(command.json ? releaseJson(report) : renderRelease(report, style));
       return OK;
     }

@@ -52,7 +52,10 @@ export type ParseOutcome =
   /** Bad usage: print the one-line message and the usage on stderr and exit 2. */
   | { kind: "usage-error"; message: string; usage: string };
 
-const DATA_DIR_HELP = "Root of the data dir (default /var/lib/cni/networks, or the config's ipam.dataDir)";
+const DATA_DIR_HELP =
+  "Root of the data dir (default /var/lib/cni/networks, or the config's ipam.dataDir); always the disk store";
+const CONFIG_HELP =
+  "Take the network and store from this .conf/.conflist: its ipam.store etcd cluster, or its ipam.dataDir";
 
 const NON_EMPTY_STRINGS = ["data-dir", "network", "config", "container-id", "ifname"] as const;
 
@@ -91,7 +94,7 @@ function build(argv: readonly string[], version: string): Argv {
           .usage("Usage: $0 ls [--data-dir DIR] [--network NAME] [--config FILE] [--json]")
           .option("data-dir", { ...str, describe: DATA_DIR_HELP })
           .option("network", { ...str, describe: "Only this network (default: every network)" })
-          .option("config", { ...str, describe: "Take the network and data dir from this .conf/.conflist" })
+          .option("config", { ...str, describe: CONFIG_HELP })
           .option("json", {
             type: "boolean",
             describe: "Print a JSON array of {network, ip, containerId, ifname}",
@@ -104,13 +107,14 @@ function build(argv: readonly string[], version: string): Argv {
             "Usage: $0 release --network NAME --container-id ID [--ifname IF] [--data-dir DIR] [--json]\n\n" +
               "Removes the addresses held by the container (only those of --ifname when given, plus the\n" +
               "container's legacy id-only records, as DEL does) under the network's lock. Idempotent.\n" +
-              "With --config FILE instead of --network, the network and data dir come from that config.",
+              "With --config FILE instead of --network, the network and store come from that config (its\n" +
+              "etcd cluster when ipam.store names one).",
           )
           .option("network", { ...str, describe: "Network name (the directory under the data dir)" })
           .option("container-id", { ...str, demandOption: true, describe: "Container ID (CNI_CONTAINERID)" })
           .option("ifname", { ...str, describe: "Interface name (CNI_IFNAME); default: every interface" })
           .option("data-dir", { ...str, describe: DATA_DIR_HELP })
-          .option("config", { ...str, describe: "Take the network and data dir from this .conf/.conflist" })
+          .option("config", { ...str, describe: CONFIG_HELP })
           .option("json", { type: "boolean", describe: "Print what was released as JSON" })
           .check(rejectEmptyStrings)
           .check((a) => {
@@ -126,11 +130,13 @@ function build(argv: readonly string[], version: string): Argv {
           .option("config", {
             ...str,
             demandOption: true,
-            describe: "Network config: a .conf, or a .conflist (its host-local plugin entry is used)",
+            describe:
+              "Network config: a .conf, or a .conflist (its host-local plugin entry is used); its ipam.store " +
+              "etcd cluster is counted when it names one",
           })
           .option("data-dir", {
             ...str,
-            describe: "Data dir to count allocations in (default: the config's)",
+            describe: "Data dir to count allocations in (default: the config's store); always the disk store",
           })
           .option("json", {
             type: "boolean",

@@ -1,7 +1,11 @@
+import type { IpamConfig } from "@cni-ts/allocator";
 import { openExistingDiskStore } from "@cni-ts/disk-store";
 import { compareAddressText } from "../address.js";
 import { readDataDirEntries } from "../data-dir.js";
 import { errorText } from "../error-text.js";
+import { etcdLocation, openEtcdTarget } from "../etcd-target.js";
+import type { StoreLocation } from "../store-location.js";
+import { describeLocation } from "../store-location.js";
 import type { Style } from "../style.js";
 import { renderTable } from "../table.js";
 
@@ -17,8 +21,9 @@ export interface AllocationRow {
 
 /** What `ls` found. */
 export interface LsReport {
-  dataDir: string;
-  /** False when the data dir does not exist (nothing was ever allocated there). */
+  /** The data dir, or the etcd store of one network. */
+  location: StoreLocation;
+  /** False when the data dir does not exist (nothing was ever allocated there); true for etcd. */
   dataDirExists: boolean;
   /** Sorted by network (byte order), then address (IPv4 before IPv6, numerically). */
   rows: AllocationRow[];
@@ -34,7 +39,12 @@ export interface LsReport {
  */
 export async function listAllocations(dataDir: string, network?: string): Promise<LsReport> {
   const entries = readDataDirEntries(dataDir, network);
-  const report: LsReport = { dataDir, dataDirExists: entries !== undefined, rows: [], errors: [] };
+  const report: LsReport = {
+    location: { type: "disk", dataDir },
+    dataDirExists: entries !== undefined,
+    rows: [],
+    errors: [],
+  };
   for (const entry of entries ?? []) {
     if (entry.type === "other") continue;
     try {
@@ -59,12 +69,34 @@ export async function listAllocations(dataDir: string, network?: string): Promis
   return report;
 }
 
+/**
+ * Lists the allocations of the network `config` names in its etcd store (`ipam.store` of type etcd),
+ * reading the network's address keys once. Rejects with the store's errors: CniError 11 when no etcd
+ * member answers in time, 999 when etcd refuses, 5 for an unreadable TLS file.
+ */
+export async function listEtcdAllocations(config: IpamConfig): Promise<LsReport> {
+  const store = await openEtcdTarget(config);
+  try {
+    const rows = (await store.list()).map((a) => ({
+      network: config.name,
+      ip: a.ip,
+      containerId: a.containerId,
+      ifname: a.ifname ?? "",
+    }));
+    rows.sort((x, y) => compareAddressText(x.ip, y.ip));
+    return { location: etcdLocation(store), dataDirExists: true, rows, errors: [] };
+  } finally {
+    await store.close();
+  }
+}
+
 /** The `ls` table for people, or a one-line note when there is nothing to list. */
 export function renderLs(report: LsReport, style: Style): string {
   if (report.rows.length === 0) {
+    const where = describeLocation(report.location);
     return report.dataDirExists
-      ? `no allocations under ${report.dataDir}\n`
-      : `no allocations: ${report.dataDir} does not exist\n`;
+      ? `no allocations under ${where}\n`
+      : `no allocations: ${where} does not exist\n`;
   }
   const rows = report.rows.map((r) => [
     r.network,

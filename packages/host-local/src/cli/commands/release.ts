@@ -1,6 +1,9 @@
-import { type DiskAllocation, openExistingDiskStore } from "@cni-ts/disk-store";
+import type { Allocation, IpamConfig } from "@cni-ts/allocator";
+import { openExistingDiskStore } from "@cni-ts/disk-store";
+import type { PluginStore } from "../../store-provider.js";
 import { compareAddressText } from "../address.js";
 import { goTrimSpace } from "../allocation-content.js";
+import { openEtcdTarget } from "../etcd-target.js";
 import type { Style } from "../style.js";
 import { renderTable } from "../table.js";
 
@@ -26,20 +29,24 @@ export interface ReleaseReport {
 // Which records belong to the attachment: with an ifname, its exact records and the container's legacy
 // ones (legacy records stand for every ifname; upstream's DEL removes them too); without, every record
 // of the container.
-function belongs(a: DiskAllocation, id: string, ifname: string | undefined): boolean {
+function belongs(a: Allocation, id: string, ifname: string | undefined): boolean {
   if (a.containerId !== id || id === "") return false;
   return ifname === undefined || a.ifname === undefined || a.ifname === ifname;
 }
 
+/** What {@link releaseFromStore} needs of a store: the disk store and the etcd store both have it. */
+export type ReleasableStore = Pick<PluginStore, "lock" | "unlock" | "close" | "list" | "releaseAllocation">;
+
 /**
- * Removes the allocations of (`containerId`, `ifname`) in one network under the network's lock, each
- * only if its file still holds what the listing saw. Idempotent: a missing network or nothing to
- * remove is success, and nothing is created then.
- *
- * Rejects with CniError 5 when the network directory, its lock or a file cannot be used (the message
- * names it), 999 for an invalid network name.
+ * Removes the allocations of (`containerId`, `ifname`) from `store` under its lock (a no-op for etcd,
+ * whose removals are conditional transactions), each only if it still holds what the listing saw, and
+ * closes the store. `store` undefined (a network that does not exist) releases nothing. Rejects with
+ * the store's errors.
  */
-export async function releaseAttachment(request: ReleaseRequest): Promise<ReleaseReport> {
+export async function releaseFromStore(
+  store: ReleasableStore | undefined,
+  request: Omit<ReleaseRequest, "dataDir">,
+): Promise<ReleaseReport> {
   const id = goTrimSpace(request.containerId);
   const report: ReleaseReport = {
     network: request.network,
@@ -47,7 +54,6 @@ export async function releaseAttachment(request: ReleaseRequest): Promise<Releas
     ifname: request.ifname ?? null,
     released: [],
   };
-  const store = await openExistingDiskStore({ dataDir: request.dataDir, network: request.network });
   if (store === undefined) return report;
   try {
     await store.lock();
@@ -66,6 +72,33 @@ export async function releaseAttachment(request: ReleaseRequest): Promise<Releas
   }
   report.released.sort((a, b) => compareAddressText(a.ip, b.ip));
   return report;
+}
+
+/**
+ * Removes the allocations of (`containerId`, `ifname`) in one network of a data dir under the
+ * network's lock, each only if its file still holds what the listing saw. Idempotent: a missing
+ * network or nothing to remove is success, and nothing is created then.
+ *
+ * Rejects with CniError 5 when the network directory, its lock or a file cannot be used (the message
+ * names it), 999 for an invalid network name.
+ */
+export async function releaseAttachment(request: ReleaseRequest): Promise<ReleaseReport> {
+  const store = await openExistingDiskStore({ dataDir: request.dataDir, network: request.network });
+  return releaseFromStore(store, request);
+}
+
+/**
+ * Removes the allocations of (`containerId`, `ifname`) in the etcd store of the network `config`
+ * names; each removal is a transaction conditional on the address still holding that owner.
+ * Idempotent. Rejects with CniError 11 when no etcd member answers in time, 999 when etcd refuses,
+ * 5 for an unreadable TLS file.
+ */
+export async function releaseEtcdAttachment(
+  config: IpamConfig,
+  request: { containerId: string; ifname: string | undefined },
+): Promise<ReleaseReport> {
+  const store = await openEtcdTarget(config);
+  return releaseFromStore(store, { network: config.name, ...request });
 }
 
 /** The `release` summary for people. */

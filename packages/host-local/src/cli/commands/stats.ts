@@ -1,6 +1,9 @@
-import { loadIpamConfig, type Range, type RangeSet, tryParseIp } from "@cni-ts/allocator";
+import { type IpamConfig, loadIpamConfig, type Range, type RangeSet, tryParseIp } from "@cni-ts/allocator";
 import { openExistingDiskStore } from "@cni-ts/disk-store";
+import { etcdLocation, openEtcdTarget } from "../etcd-target.js";
 import { readPluginConfig } from "../network-config.js";
+import type { StoreLocation } from "../store-location.js";
+import { describeLocation } from "../store-location.js";
 import type { Style } from "../style.js";
 import { renderTable } from "../table.js";
 
@@ -21,7 +24,8 @@ export interface RangeSetStats {
 /** What `stats` found for one network config. */
 export interface StatsReport {
   network: string;
-  dataDir: string;
+  /** The data dir counted in, or the network's etcd store. */
+  location: StoreLocation;
   rangeSets: RangeSetStats[];
   /** Allocations of the network that lie in no range set (left over from an earlier config). */
   outsideRangeSets: number;
@@ -40,28 +44,45 @@ function isAllocatable(set: RangeSet, text: string): boolean {
   return range !== undefined && !(range.gateway.family === ip.family && range.gateway.value === ip.value);
 }
 
-/**
- * Reads the network config `file` (a `.conf`, or a `.conflist` whose host-local entry is used), and
- * counts, per range set, the allocatable addresses and the allocation files under the config's data dir
- * (or `dataDir` when given). Reads only: takes no lock and creates nothing.
- *
- * Rejects with the config errors of `loadIpamConfig` (CniError 999, upstream's texts), CniError 5/6/7
- * when the file cannot be read, is not JSON, or has no host-local IPAM, and CniError 5 when the network
- * directory cannot be read.
- */
-export async function collectStats(file: string, dataDir?: string): Promise<StatsReport> {
-  const plugin = readPluginConfig(file);
-  const config = loadIpamConfig(plugin.stdinData, "");
-  const root = dataDir ?? config.dataDir;
-  const store = await openExistingDiskStore({ dataDir: root, network: config.name });
-  let names: string[] = [];
-  if (store !== undefined) {
+/** The reserved addresses of the network and where they were read. */
+async function readAllocations(
+  config: IpamConfig,
+  dataDir: string | undefined,
+): Promise<{ names: string[]; location: StoreLocation }> {
+  // --data-dir always means the disk store, whatever ipam.store says.
+  if (dataDir === undefined && config.store.type === "etcd") {
+    const store = await openEtcdTarget(config);
     try {
-      names = (await store.list()).map((a) => a.ip);
+      return { names: (await store.list()).map((a) => a.ip), location: etcdLocation(store) };
     } finally {
       await store.close();
     }
   }
+  const root = dataDir ?? config.dataDir;
+  const location: StoreLocation = { type: "disk", dataDir: root };
+  const store = await openExistingDiskStore({ dataDir: root, network: config.name });
+  if (store === undefined) return { names: [], location };
+  try {
+    return { names: (await store.list()).map((a) => a.ip), location };
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Reads the network config `file` (a `.conf`, or a `.conflist` whose host-local entry is used), and
+ * counts, per range set, the allocatable addresses and the reservations in the config's store: its
+ * etcd cluster when `ipam.store` names one, else its data dir (`dataDir`, when given, always means a
+ * data dir). Reads only: takes no lock and creates nothing.
+ *
+ * Rejects with the config errors of `loadIpamConfig` (CniError 999, upstream's texts), CniError 5/6/7
+ * when the file cannot be read, is not JSON, or has no host-local IPAM, CniError 5 when the network
+ * directory cannot be read, and the etcd store's errors (11 when no member answers in time).
+ */
+export async function collectStats(file: string, dataDir?: string): Promise<StatsReport> {
+  const plugin = readPluginConfig(file);
+  const config = loadIpamConfig(plugin.stdinData, "");
+  const { names, location } = await readAllocations(config, dataDir);
   const rangeSets = config.rangeSets.map((set, index) => {
     const capacity = set.ranges.reduce((sum, r) => sum + rangeCapacity(r), 0n);
     const used = BigInt(names.filter((n) => isAllocatable(set, n)).length);
@@ -71,7 +92,7 @@ export async function collectStats(file: string, dataDir?: string): Promise<Stat
     const ip = tryParseIp(n);
     return ip === undefined || !config.rangeSets.some((s) => s.contains(ip));
   }).length;
-  return { network: config.name, dataDir: root, rangeSets, outsideRangeSets };
+  return { network: config.name, location, rangeSets, outsideRangeSets };
 }
 
 // JSON has no bigint: a count that a double holds exactly stays a number, a larger one becomes a
@@ -82,9 +103,13 @@ function jsonCount(n: bigint): number | string {
 
 /** The `stats --json` document, with a final newline. */
 export function statsJson(report: StatsReport): string {
+  const where =
+    report.location.type === "disk"
+      ? { dataDir: report.location.dataDir }
+      : { etcd: { root: report.location.root, endpoints: report.location.endpoints } };
   const doc = {
     network: report.network,
-    dataDir: report.dataDir,
+    ...where,
     rangeSets: report.rangeSets.map((s) => ({
       ranges: s.ranges,
       capacity: jsonCount(s.capacity),
@@ -129,7 +154,11 @@ export function renderStats(report: StatsReport, style: Style): string {
       { text: `${bar} ${percent.padStart(6)}`, paint },
     ];
   });
-  const head = `network ${report.network} (data dir ${report.dataDir})\n`;
+  const where =
+    report.location.type === "disk"
+      ? `data dir ${report.location.dataDir}`
+      : describeLocation(report.location);
+  const head = `network ${report.network} (${where})\n`;
   const table = renderTable(
     [
       { header: "SET", align: "right" },
