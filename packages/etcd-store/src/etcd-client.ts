@@ -4,13 +4,16 @@
  * in Node and in Bun's compiled executable, and takes client certificates, which Node 20's global
  * `fetch` cannot.
  *
+ * `node:http` and `node:https` are imported on the first call, not with this module: a bundle that
+ * contains the etcd store (the compiled plugin) must not load TLS on its disk path.
+ *
  * Every call is bounded by one deadline (`timeoutMs`). A request that certainly never reached a
  * member (connection refused, unknown host, TLS handshake refused, no connection within its share of
  * the time) moves on to the next endpoint; once a request may have been delivered, its failure is
  * final, so a transaction is never sent twice.
  */
-import http from "node:http";
-import https from "node:https";
+import type http from "node:http";
+import type https from "node:https";
 import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
 
 /** PEM material for TLS, already read from the files the config names. */
@@ -260,6 +263,29 @@ function readKvs(response: unknown): EtcdKeyValue[] {
     .map((kv) => ({ key: fromBase64(kv.key), value: fromBase64(kv.value) }));
 }
 
+/** The two transports with their connection pools, made on the first call. */
+interface Transports {
+  http: typeof http;
+  https: typeof https;
+  httpAgent: http.Agent;
+  httpsAgent: https.Agent;
+}
+
+async function makeTransports(tls: EtcdTlsMaterial | undefined): Promise<Transports> {
+  const [httpModule, httpsModule] = await Promise.all([import("node:http"), import("node:https")]);
+  return {
+    http: httpModule.default,
+    https: httpsModule.default,
+    httpAgent: new httpModule.default.Agent({ keepAlive: true }),
+    httpsAgent: new httpsModule.default.Agent({
+      keepAlive: true,
+      ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
+      ...(tls?.cert === undefined ? {} : { cert: tls.cert }),
+      ...(tls?.key === undefined ? {} : { key: tls.key }),
+    }),
+  };
+}
+
 /**
  * A client of one etcd cluster. Keeps connections alive between the calls of one command; {@link close}
  * drops them.
@@ -267,8 +293,9 @@ function readKvs(response: unknown): EtcdKeyValue[] {
 export class EtcdClient {
   private readonly endpoints: string[];
   private readonly timeoutMs: number;
-  private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
+  private readonly tls: EtcdTlsMaterial | undefined;
+  private transports: Promise<Transports> | undefined;
+  private closed = false;
   // The endpoint that answered last is asked first next time.
   private preferred = 0;
 
@@ -278,14 +305,7 @@ export class EtcdClient {
   constructor(options: EtcdClientOptions) {
     this.endpoints = parseEndpoints(options.endpoints);
     this.timeoutMs = options.timeoutMs;
-    this.httpAgent = new http.Agent({ keepAlive: true });
-    const tls = options.tls;
-    this.httpsAgent = new https.Agent({
-      keepAlive: true,
-      ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
-      ...(tls?.cert === undefined ? {} : { cert: tls.cert }),
-      ...(tls?.key === undefined ? {} : { key: tls.key }),
-    });
+    this.tls = options.tls;
   }
 
   /** The endpoints as normalised, in the configured order. */
@@ -330,14 +350,20 @@ export class EtcdClient {
     return { succeeded, reads };
   }
 
-  /** Drops the kept-alive connections. Idempotent; never throws. */
+  /** Drops the kept-alive connections; later calls reject. Idempotent; never throws. */
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.closed = true;
+    void this.transports?.then((t) => {
+      t.httpAgent.destroy();
+      t.httpsAgent.destroy();
+    });
   }
 
   private async call(path: string, body: Record<string, unknown>): Promise<unknown> {
+    if (this.closed) throw new CniError(CNI_ERROR_CODES.Internal, "etcd client is closed");
     const deadline = Date.now() + this.timeoutMs;
+    this.transports ??= makeTransports(this.tls);
+    const transports = await this.transports;
     const data = Buffer.from(JSON.stringify(body), "utf8");
     const failures: AttemptError[] = [];
     const count = this.endpoints.length;
@@ -349,7 +375,7 @@ export class EtcdClient {
       try {
         // Each endpoint left gets an equal share of the time to connect; once connected, the request
         // may use whatever is left.
-        const result = await this.post(endpoint, path, data, deadline, remaining / (count - n));
+        const result = await this.post(transports, endpoint, path, data, deadline, remaining / (count - n));
         this.preferred = index;
         return result;
       } catch (err) {
@@ -373,6 +399,7 @@ export class EtcdClient {
   }
 
   private post(
+    transports: Transports,
     endpoint: string,
     path: string,
     data: Buffer,
@@ -380,7 +407,7 @@ export class EtcdClient {
     connectMs: number,
   ): Promise<unknown> {
     const secure = endpoint.startsWith("https:");
-    const transport = secure ? https : http;
+    const transport = secure ? transports.https : transports.http;
     return new Promise((resolve, reject) => {
       let connected = false;
       let settled = false;
@@ -395,7 +422,7 @@ export class EtcdClient {
         `${endpoint}${path}`,
         {
           method: "POST",
-          agent: secure ? this.httpsAgent : this.httpAgent,
+          agent: secure ? transports.httpsAgent : transports.httpAgent,
           headers: { "content-type": "application/json", "content-length": String(data.length) },
         },
         (res) => {
