@@ -6,11 +6,14 @@ import { isAddressName } from "./file-names.js";
 import type { IndexEntry, IndexState } from "./index-format.js";
 import {
   addressesHolding,
+  BUCKET_COUNT,
   bucketHeader,
   bucketLine,
   bucketOf,
+  checksum,
   encodeBucket,
   ownerIdOf,
+  sumAt,
   withoutAddress,
 } from "./index-format.js";
 
@@ -23,6 +26,11 @@ export class IndexSession {
   readonly #index: DirIndex;
   /** The valid state found on disk when the session began, while it is still trusted. */
   #onDisk: IndexState | undefined;
+  /**
+   * The same, kept after a scan replaced the buckets in memory, so that the write-back can skip the
+   * buckets that the scan found as they were; dropped when a bucket on disk failed its checks.
+   */
+  #prior: IndexState | undefined;
   /** Whether an index directory existed when the session began (a valid one or not). */
   readonly #hadIndexDir: boolean;
   /** Every bucket is in memory, from a full scan made in this session plus our changes since. */
@@ -39,6 +47,7 @@ export class IndexSession {
   private constructor(index: DirIndex, onDisk: IndexState | undefined, hadIndexDir: boolean) {
     this.#index = index;
     this.#onDisk = onDisk;
+    this.#prior = onDisk;
     this.#hadIndexDir = hadIndexDir;
     this.#count = onDisk?.count ?? 0;
   }
@@ -152,8 +161,13 @@ export class IndexSession {
       if (this.#full) {
         // Hysteresis: an index, once there, stays until the store shrinks below half the threshold.
         const keep = this.#count >= threshold || (this.#hadIndexDir && this.#count >= threshold / 2);
-        if (keep) await this.#index.writeAll(this.#buckets, this.#count);
-        else if (this.#hadIndexDir) this.#index.remove();
+        if (!keep) {
+          if (this.#hadIndexDir) this.#index.remove();
+        } else if (this.#prior === undefined) {
+          await this.#index.writeAll(this.#buckets, this.#count);
+        } else {
+          await this.#writeDifferences(this.#prior);
+        }
         return;
       }
       const onDisk = this.#onDisk;
@@ -166,6 +180,22 @@ export class IndexSession {
         // Deliberately ignored: see above.
       }
     }
+  }
+
+  /**
+   * After a scan in a session that began with a valid index: rewrites only the buckets whose text
+   * differs from what the state recorded (often none: a DEL of a container holding nothing, a GC
+   * that found nothing to do), and the state only when something changed.
+   */
+  async #writeDifferences(prior: IndexState): Promise<void> {
+    const differing = new Set<number>();
+    for (let n = 0; n < BUCKET_COUNT; n++) {
+      const text = this.#buckets.get(n) ?? bucketHeader(n);
+      const sum = text === bucketHeader(n) ? undefined : checksum(text);
+      if (sum !== sumAt(prior.sums, n)) differing.add(n);
+    }
+    if (differing.size === 0 && !this.#dirChanged) return;
+    await this.#index.writeChanged(prior, this.#buckets, differing, this.#count);
   }
 
   #bucket(n: number): string | undefined {
@@ -186,6 +216,7 @@ export class IndexSession {
 
   /** Stops trusting the index read from disk; the session writes nothing back unless it scans. */
   #discredit(): void {
+    this.#prior = undefined;
     if (this.#full) return;
     this.#onDisk = undefined;
     this.#buckets.clear();

@@ -137,6 +137,16 @@ describe("building and keeping the index", () => {
     expectCurrentIndex();
   });
 
+  it("rewrites nothing after a scan that found the index right (DEL of a container holding nothing)", async () => {
+    await indexedStore();
+    const inodes = () => indexFileNames(dir).map((n) => [n, lstatSync(join(indexDirOf(dir), n)).ino]);
+    const before = inodes();
+    await locked((s) => s.releaseById("none", "eth0"));
+    await locked((s) => s.list());
+    expect(inodes()).toEqual(before);
+    expectCurrentIndex();
+  });
+
   it("leaves it alone without the lock, and rebuilds it at the next locked call", async () => {
     await indexedStore();
     const state = readFileSync(join(indexDirOf(dir), "state"), "utf8");

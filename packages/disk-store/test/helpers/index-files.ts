@@ -89,7 +89,7 @@ export function prefill(dir: string, count: number): void {
 // valid (the symbolic-link and verification tests need one that differs from the files).
 const { crc32 } = zlib;
 const checksumOf = (text: string): string => crc32(text).toString(16).padStart(8, "0");
-const bucketOfOwner = (owner: string): number => crc32(owner) & 0xff;
+const bucketOfOwner = (owner: string): number => crc32(owner) & 0x1f;
 const ownerOf = (content: string): string => content.split("\r\n", 1)[0] ?? "";
 const escapeContent = (text: string): string =>
   text.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c] ?? c);
@@ -107,7 +107,7 @@ export function forgeIndex(dir: string, claims: Record<string, string>, into = i
     const header = `# cni-ts-index v1 bucket-${n.toString(16).padStart(2, "0")}\n`;
     buckets.set(n, `${buckets.get(n) ?? header}${ip}\t${escapeContent(content)}\n`);
   }
-  const sums = Array.from({ length: 256 }, () => "--------");
+  const sums = Array.from({ length: 32 }, () => "--------");
   for (const [n, text] of buckets) {
     writeFileSync(join(into, `bucket-${n.toString(16).padStart(2, "0")}`), text);
     sums[n] = checksumOf(text);
