@@ -79,9 +79,10 @@ const NOT_SENT_CODES: Readonly<Record<string, string>> = {
   CERT_HAS_EXPIRED: "TLS: the member's certificate has expired",
   CERT_NOT_YET_VALID: "TLS: the member's certificate is not valid yet",
   ERR_TLS_CERT_ALTNAME_INVALID: "TLS: the member's certificate does not name this host",
-  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: "TLS: the member refused our client certificate",
+  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE:
+    "TLS: the member rejected our client certificate (none given, or not signed by a CA it trusts)",
   ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: "TLS: the member requires a client certificate",
-  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: "TLS: the member does not trust our client certificate's CA",
+  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: "TLS: the member does not trust the CA of our client certificate",
   ERR_SSL_WRONG_VERSION_NUMBER: "TLS: the member does not speak TLS (http endpoint?)",
 };
 

@@ -52,12 +52,12 @@ describe("EtcdStore over TLS with client certificates", () => {
     [
       "without a client certificate",
       () => ({ caFile: certs.caFile }),
-      /^TLS: the member (refused our client certificate|requires a client certificate)$/,
+      /^TLS: the member (rejected our client certificate \(none given, or not signed by a CA it trusts\)|requires a client certificate)$/,
     ],
     [
       "with a certificate of another CA",
       () => ({ caFile: certs.caFile, certFile: certs.strangerCertFile, keyFile: certs.strangerKeyFile }),
-      /^TLS: the member (refused our client certificate|does not trust our client certificate's CA)$/,
+      /^TLS: the member (rejected our client certificate \(none given, or not signed by a CA it trusts\)|does not trust the CA of our client certificate)$/,
     ],
     [
       "without the CA that signs the member",
