@@ -1,7 +1,7 @@
 /**
  * resolv.conf parsing for ADD's `dns` result (contract section 8; upstream `dns.go`).
  */
-import { readFile } from "node:fs/promises";
+import { closeSync, constants, openSync, readSync } from "node:fs";
 import { CNI_ERROR_CODES, CniError, type Dns } from "@cni-ts/types";
 import { goPathErrorText } from "./go-error-text.js";
 import { goFields, goTrimSpace } from "./go-strings.js";
@@ -49,20 +49,62 @@ export function parseResolvConfText(text: string): Dns {
   return dns;
 }
 
+// The most of a resolv.conf ADD reads: a real one is a few lines, and glibc's resolver reads far less.
+const RESOLV_CONF_MAX_BYTES = 1024 * 1024;
+const READ_CHUNK_BYTES = 64 * 1024;
+
 /**
  * Reads and parses the resolv.conf at `path` (see {@link parseResolvConfText}).
  *
- * @throws CniError 999 with upstream's Go-style text when the file cannot be read, e.g.
- *   `open /etc/none: no such file or directory` or `read /etc: is a directory`.
+ * The file is opened without waiting (`O_NONBLOCK`: a FIFO nobody writes to reads as empty instead of
+ * blocking the plugin, where upstream blocks) and read up to 1 MiB, so an endless source such as
+ * `/dev/zero` fails instead of growing the process until the node runs out of memory (upstream fails
+ * there only because one line exceeds 64 KiB).
+ *
+ * @throws CniError 999 with upstream's Go-style text when the file cannot be opened or read, e.g.
+ *   `open /etc/none: no such file or directory` or `read /etc: is a directory`; and
+ *   `read <path>: larger than 1048576 bytes; resolvConf must name a resolv.conf file` beyond the limit.
  */
 export async function parseResolvConf(path: string): Promise<Dns> {
-  let bytes: Buffer;
+  let fd: number;
   try {
-    bytes = await readFile(path);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    throw new CniError(CNI_ERROR_CODES.Internal, goPathErrorText(err, path), { cause: err });
+    throw new CniError(CNI_ERROR_CODES.Internal, goPathErrorText(err, path, "open"), { cause: err });
   }
-  return parseResolvConfText(bytes.toString("utf8"));
+  try {
+    return parseResolvConfText(readAtMost(fd, path, RESOLV_CONF_MAX_BYTES).toString("utf8"));
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // Deliberately ignored: the file was only read, and the plugin exits right after ADD.
+    }
+  }
+}
+
+/** Reads `fd` to its end, failing as soon as more than `limit` bytes have arrived. */
+function readAtMost(fd: number, path: string, limit: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (err) {
+      throw new CniError(CNI_ERROR_CODES.Internal, goPathErrorText(err, path, "read"), { cause: err });
+    }
+    if (n === 0) return Buffer.concat(chunks, total);
+    total += n;
+    if (total > limit) {
+      throw new CniError(
+        CNI_ERROR_CODES.Internal,
+        `read ${path}: larger than ${limit} bytes; resolvConf must name a resolv.conf file`,
+      );
+    }
+    chunks.push(chunk.subarray(0, n));
+  }
 }
 
 /** True when `dns` carries nothing (no nameservers, domain, search or options). */
