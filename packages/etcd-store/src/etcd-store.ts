@@ -2,6 +2,7 @@
  * The etcd store: one network's address pool shared by every host that points at the same etcd
  * cluster, prefix and network name. See key-layout.ts for the keys and the README for the guarantees.
  */
+import { hostname } from "node:os";
 import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
 import type { EtcdCompare, EtcdKeyValue, EtcdOp } from "./etcd-client.js";
 import { EtcdClient } from "./etcd-client.js";
@@ -38,6 +39,21 @@ export interface EtcdStoreOptions {
   timeoutMs?: number | undefined;
   /** PEM files for `https` endpoints; the system's CAs and no client certificate when undefined. */
   tls?: EtcdTlsFiles | undefined;
+  /**
+   * The name this host records with each reservation it makes (the value of the owner-index key), so
+   * that GC, which only knows this host's attachments, touches only this host's reservations. The host
+   * name when undefined.
+   */
+  node?: string | undefined;
+}
+
+/** Options of {@link EtcdStore.releaseAllocation}. */
+export interface ReleaseAllocationOptions {
+  /**
+   * Remove the record whichever host made it (an operator's `release`). By default only records this
+   * host made are removed (GC).
+   */
+  anyNode?: boolean;
 }
 
 /** A reserved address and its holder. */
@@ -60,6 +76,8 @@ export interface EtcdStore {
   readonly root: string;
   /** The endpoints, normalised, in the configured order. */
   readonly endpoints: readonly string[];
+  /** The name this host records with its reservations (see {@link EtcdStoreOptions.node}). */
+  readonly node: string;
   /**
    * Does nothing (beyond refusing a closed store). Every change is a conditional transaction on the
    * address key itself, so there is nothing to lock: two hosts racing for an address are ordered by
@@ -73,8 +91,8 @@ export interface EtcdStore {
   close(): Promise<void>;
   /**
    * In one transaction, if `<root>ips/<ip>` does not exist: creates it holding `<trimmed id>\r\n<ifname>`,
-   * creates its owner-index key and sets the hint of range set `rangeId` to `ip`. Resolves false,
-   * changing nothing, when the address is held.
+   * creates its owner-index key holding this host's {@link EtcdStore.node} name, and sets the hint of
+   * range set `rangeId` to `ip`. Resolves false, changing nothing, when the address is held.
    *
    * @throws CniError 999 for address text that is not canonical. On a timeout the outcome is unknown:
    *   the address may be held by this owner, and DEL removes it.
@@ -101,10 +119,16 @@ export interface EtcdStore {
   /** Every reserved address of the network with its holder, sorted by address text. */
   list(): Promise<EtcdAllocation[]>;
   /**
-   * Removes `allocation.ip` only if it still holds exactly the owner given (as {@link EtcdStore.list}
-   * reported it), with its index entry. Resolves whether it did. For GC and the operator's `release`.
+   * Removes `allocation.ip` with its index entry only if it still holds exactly the owner given (as
+   * {@link EtcdStore.list} reported it) and, unless `options.anyNode`, its index entry names this
+   * host's {@link EtcdStore.node}. Resolves whether it did.
+   *
+   * The pool is shared, but a runtime's GC lists only the attachments of its own node: without the
+   * node check, every other node's reservations would look stale to it. So GC removes only what this
+   * host reserved; records without a node (hand-written, legacy) are left to DEL and the operator's
+   * `release`, which passes `anyNode`.
    */
-  releaseAllocation(allocation: EtcdAllocation): Promise<boolean>;
+  releaseAllocation(allocation: EtcdAllocation, options?: ReleaseAllocationOptions): Promise<boolean>;
   /** Resolves `[]`: nothing in etcd is ever written in two steps, so no leftovers exist. */
   removeStaleTempFiles(olderThan: Date): Promise<string[]>;
   /**
@@ -122,15 +146,17 @@ function byText(a: string, b: string): number {
 class EtcdStoreImpl implements EtcdStore {
   readonly root: string;
   readonly endpoints: readonly string[];
+  readonly node: string;
   readonly #keys: NetworkKeys;
   readonly #client: EtcdClient;
   #closed = false;
 
-  constructor(keys: NetworkKeys, client: EtcdClient) {
+  constructor(keys: NetworkKeys, client: EtcdClient, node: string) {
     this.#keys = keys;
     this.#client = client;
     this.root = keys.root;
     this.endpoints = client.endpointList;
+    this.node = node;
   }
 
   #usable(): void {
@@ -160,7 +186,7 @@ class EtcdStoreImpl implements EtcdStore {
       [{ key: ipKey, absent: true }],
       [
         { put: ipKey, value: toReservationValue({ containerId: id, ifname }) },
-        { put: this.#keys.owner(id, ifname, ip), value: "" },
+        { put: this.#keys.owner(id, ifname, ip), value: this.node },
         { put: this.#keys.lastReserved(rangeId), value: ip },
       ],
     );
@@ -251,19 +277,26 @@ class EtcdStoreImpl implements EtcdStore {
     return kvs.flatMap((kv) => this.#toAllocation(kv)).sort((a, b) => byText(a.ip, b.ip));
   }
 
-  async releaseAllocation(allocation: EtcdAllocation): Promise<boolean> {
+  async releaseAllocation(
+    allocation: EtcdAllocation,
+    options: ReleaseAllocationOptions = {},
+  ): Promise<boolean> {
     this.#usable();
     checkAddressText(allocation.ip);
     const ipKey = this.#keys.ip(allocation.ip);
+    const compares: EtcdCompare[] = [{ key: ipKey, equals: toReservationValue(allocation) }];
     const ops: EtcdOp[] = [{ delete: ipKey }];
-    // A value without an owner (written by hand) has no index entry.
-    if (allocation.containerId !== "") {
-      ops.push({ delete: this.#keys.owner(allocation.containerId, allocation.ifname, allocation.ip) });
+    // A value without an owner (written by hand) has no index entry, and so no node either.
+    const ownerKey =
+      allocation.containerId === ""
+        ? undefined
+        : this.#keys.owner(allocation.containerId, allocation.ifname, allocation.ip);
+    if (ownerKey !== undefined) ops.push({ delete: ownerKey });
+    if (options.anyNode !== true) {
+      if (ownerKey === undefined) return false;
+      compares.push({ key: ownerKey, equals: this.node });
     }
-    const { succeeded } = await this.#client.txn(
-      [{ key: ipKey, equals: toReservationValue(allocation) }],
-      ops,
-    );
+    const { succeeded } = await this.#client.txn(compares, ops);
     return succeeded;
   }
 
@@ -283,10 +316,12 @@ class EtcdStoreImpl implements EtcdStore {
  * now; contacts etcd only on the first call, and creates nothing.
  *
  * @throws CniError 999 for endpoints that are not http(s) URLs, a timeout that is not a positive
- *   integer, or a TLS config with only one of certFile and keyFile; CniError 5 when a TLS file cannot
- *   be read (`cannot read etcd TLS file: open <path>: <reason>`).
+ *   integer, an empty node name, or a TLS config with only one of certFile and keyFile; CniError 5 when
+ *   a TLS file cannot be read (`cannot read etcd TLS file: open <path>: <reason>`).
  */
 export async function openEtcdStore(options: EtcdStoreOptions): Promise<EtcdStore> {
+  const node = options.node ?? hostname();
+  if (node === "") throw new CniError(CNI_ERROR_CODES.Internal, "etcd store node name must not be empty");
   const timeoutMs = options.timeoutMs ?? DEFAULT_ETCD_TIMEOUT_MS;
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_ETCD_TIMEOUT_MS) {
     throw new CniError(
@@ -296,5 +331,6 @@ export async function openEtcdStore(options: EtcdStoreOptions): Promise<EtcdStor
   }
   const tls = options.tls === undefined ? undefined : await readTlsFiles(options.tls);
   const client = new EtcdClient({ endpoints: options.endpoints, timeoutMs, tls });
-  return new EtcdStoreImpl(new NetworkKeys(options.prefix ?? DEFAULT_ETCD_PREFIX, options.network), client);
+  const keys = new NetworkKeys(options.prefix ?? DEFAULT_ETCD_PREFIX, options.network);
+  return new EtcdStoreImpl(keys, client, node);
 }

@@ -7,7 +7,7 @@ export type {
   EtcdTxnResult,
 } from "./etcd-client.js";
 export { EtcdClient, parseEndpoints } from "./etcd-client.js";
-export type { EtcdAllocation, EtcdStore, EtcdStoreOptions } from "./etcd-store.js";
+export type { EtcdAllocation, EtcdStore, EtcdStoreOptions, ReleaseAllocationOptions } from "./etcd-store.js";
 export {
   DEFAULT_ETCD_PREFIX,
   DEFAULT_ETCD_TIMEOUT_MS,

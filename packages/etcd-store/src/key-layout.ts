@@ -2,9 +2,9 @@
  * Where one network's records live in etcd. Everything is under `<prefix>/<network>/`:
  *
  * ```
- * <prefix>/<network>/ips/<ip>                        "<containerId>\r\n<ifname>"  (the reservation)
- * <prefix>/<network>/owners/<containerId>/<ifname>/<ip>  ""                      (index of the above)
- * <prefix>/<network>/last/<rangeId>                  "<ip>"                      (round-robin hint)
+ * <prefix>/<network>/ips/<ip>                            "<containerId>\r\n<ifname>"  (the reservation)
+ * <prefix>/<network>/owners/<containerId>/<ifname>/<ip>  "<node>"  (index of the above, and its host)
+ * <prefix>/<network>/last/<rangeId>                      "<ip>"                      (round-robin hint)
  * ```
  *
  * One key per address makes a reservation a compare-and-create on that key alone, so hosts never

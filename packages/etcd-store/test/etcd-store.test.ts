@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EtcdStore } from "../src/index.js";
@@ -37,7 +37,7 @@ async function withStore(
 ): Promise<void> {
   const { endpoints } = await cluster();
   const network = freshNetwork();
-  const store = await openEtcdStore({ endpoints, network, prefix: options.prefix });
+  const store = await openEtcdStore({ endpoints, network, prefix: options.prefix, node: "node-a" });
   try {
     await test(store, endpoints, network);
   } finally {
@@ -53,8 +53,8 @@ describe("EtcdStore: keys in etcd", () => {
       expect(await dump(endpoints, store.root)).toEqual({
         "ips/10.1.2.2": "c1\r\neth0",
         "ips/2001:db8:1::2": "c1\r\neth0",
-        "owners/c1/eth0/10.1.2.2": "",
-        "owners/c1/eth0/2001:db8:1::2": "",
+        "owners/c1/eth0/10.1.2.2": "node-a",
+        "owners/c1/eth0/2001:db8:1::2": "node-a",
         "last/0": "10.1.2.2",
         "last/1": "2001:db8:1::2",
       });
@@ -67,7 +67,7 @@ describe("EtcdStore: keys in etcd", () => {
       await store.releaseById("c1", "eth0");
       expect(await dump(endpoints, store.root)).toEqual({
         "ips/10.1.2.3": "c1\r\neth1",
-        "owners/c1/eth1/10.1.2.3": "",
+        "owners/c1/eth1/10.1.2.3": "node-a",
         "last/0": "10.1.2.3",
       });
       await store.release("10.1.2.3", "c1", "eth1");
@@ -77,7 +77,7 @@ describe("EtcdStore: keys in etcd", () => {
   it("escapes IDs and ifnames that could break the layout", () =>
     withStore(async (store, endpoints) => {
       await store.reserve("a/b", "x y", "10.1.2.2", "0");
-      expect(await dump(endpoints, store.root)).toMatchObject({ "owners/a%2Fb/x%20y/10.1.2.2": "" });
+      expect(await dump(endpoints, store.root)).toMatchObject({ "owners/a%2Fb/x%20y/10.1.2.2": "node-a" });
       expect(await store.getById("a/b", "x y")).toEqual(["10.1.2.2"]);
       expect(await store.getById("a", "b")).toEqual([]);
     }));
@@ -135,7 +135,7 @@ describe("EtcdStore: owner index", () => {
       await store.releaseById("c1", "eth0");
       expect(await dump(endpoints, store.root)).toEqual({
         "ips/10.1.2.3": "c2\r\neth0",
-        "owners/c1/eth0/10.1.2.3": "",
+        "owners/c1/eth0/10.1.2.3": "node-a",
         "last/0": "10.1.2.3",
       });
     }));
@@ -151,29 +151,54 @@ describe("EtcdStore: owner index", () => {
 
 describe("EtcdStore: releaseAllocation", () => {
   it.each([
-    ["an exact record", { containerId: "c1", ifname: "eth0" }],
-    ["a legacy record", { containerId: "c1", ifname: undefined }],
-    ["a value without an owner", { containerId: "", ifname: undefined }],
-  ])("removes %s only while it holds what list reported", (_case, owner) =>
+    ["an exact record this host made", { containerId: "c1", ifname: "eth0" }, "mine", true],
+    ["an exact record another host made", { containerId: "c1", ifname: "eth0" }, "theirs", false],
+    ["a legacy record", { containerId: "c1", ifname: undefined }, "legacy", false],
+    ["a value without an owner", { containerId: "", ifname: undefined }, "ownerless", false],
+  ] as const)("removes %s for GC: %s, and any of them with anyNode", (_case, owner, made, forGc) =>
     withStore(async (store, endpoints, network) => {
-      if (owner.ifname !== undefined) await store.reserve(owner.containerId, owner.ifname, "10.1.2.2", "0");
-      else if (owner.containerId !== "")
-        await plantLegacyRecord(endpoints, network, "10.1.2.2", owner.containerId);
-      else await put(endpoints, { [`${store.root}ips/10.1.2.2`]: "" });
-      expect(await store.releaseAllocation({ ip: "10.1.2.2", containerId: "other", ifname: "eth0" })).toBe(
-        false,
-      );
+      if (made === "mine") await store.reserve("c1", "eth0", "10.1.2.2", "0");
+      if (made === "theirs") {
+        const other = await openEtcdStore({ endpoints, network, node: "node-b" });
+        await other.reserve("c1", "eth0", "10.1.2.2", "0");
+        await other.close();
+      }
+      if (made === "legacy") await plantLegacyRecord(endpoints, network, "10.1.2.2", "c1");
+      if (made === "ownerless") await put(endpoints, { [`${store.root}ips/10.1.2.2`]: "" });
+
+      const wrongOwner = { ip: "10.1.2.2", containerId: "other", ifname: "eth0" };
+      expect(await store.releaseAllocation(wrongOwner, { anyNode: true })).toBe(false);
       const [listed] = await store.list();
       expect(listed).toEqual({ ip: "10.1.2.2", ...owner });
       if (listed === undefined) return;
-      expect(await store.releaseAllocation(listed)).toBe(true);
-      expect(await store.releaseAllocation(listed)).toBe(false);
-      expect(await dump(endpoints, store.root)).not.toHaveProperty("ips/10.1.2.2");
-      expect(Object.keys(await dump(endpoints, store.root)).filter((k) => k.startsWith("owners/"))).toEqual(
-        [],
-      );
+      expect(await store.releaseAllocation(listed)).toBe(forGc);
+      if (!forGc) expect(await store.releaseAllocation(listed, { anyNode: true })).toBe(true);
+      expect(await store.releaseAllocation(listed, { anyNode: true })).toBe(false);
+      const left = Object.keys(await dump(endpoints, store.root));
+      expect(left.filter((k) => k.startsWith("ips/") || k.startsWith("owners/"))).toEqual([]);
     }),
   );
+
+  it("records the host name when no node is given", async () => {
+    const { endpoints } = await cluster();
+    const store = await openEtcdStore({ endpoints, network: freshNetwork() });
+    try {
+      expect(store.node).toBe(hostname());
+      await store.reserve("c1", "eth0", "10.1.2.2", "0");
+      expect(await dump(endpoints, store.root)).toMatchObject({ "owners/c1/eth0/10.1.2.2": hostname() });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("refuses an empty node name", async () => {
+    await expect(
+      openEtcdStore({ endpoints: ["http://127.0.0.1:2379"], network: "n", node: "" }),
+    ).rejects.toMatchObject({
+      code: 999,
+      msg: "etcd store node name must not be empty",
+    });
+  });
 });
 
 describe("EtcdStore: lifecycle and checks", () => {
