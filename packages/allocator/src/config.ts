@@ -55,6 +55,11 @@ export interface EtcdStoreConfig {
   timeoutMs: number;
   /** TLS files, or undefined for none (an `https://` endpoint then trusts the system's CAs). */
   tls: EtcdTlsConfig | undefined;
+  /**
+   * The name this host records with its reservations, which scopes GC to them; undefined for the host
+   * name (the store's default).
+   */
+  node: string | undefined;
 }
 
 /** Where the network's reservations live: `ipam.store`. */
@@ -639,7 +644,7 @@ function buildTls(value: JsonValue | undefined, endpoints: readonly string[]): E
 function buildStore(value: JsonValue): StoreConfig {
   if (value === null) return { type: "disk" };
   if (!(value instanceof JsonObject)) throw storeError(" must be an object");
-  const members = membersOf(value, ["type", "endpoints", "prefix", "timeoutMs", "tls"]);
+  const members = membersOf(value, ["type", "endpoints", "prefix", "timeoutMs", "tls", "node"]);
   const type = members.get("type");
   if (type === undefined) throw storeError(' has no "type"');
   if (type === "disk") return { type: "disk" };
@@ -650,12 +655,17 @@ function buildStore(value: JsonValue): StoreConfig {
   const endpoints = buildEndpoints(members.get("endpoints"));
   const prefix = members.get("prefix");
   if (prefix !== undefined && typeof prefix !== "string") throw storeError(".prefix must be a string");
+  const node = members.get("node");
+  if (node !== undefined && (typeof node !== "string" || node === "")) {
+    throw storeError(".node must be a non-empty string");
+  }
   return {
     type: "etcd",
     endpoints,
     prefix: prefix ?? DEFAULT_ETCD_PREFIX,
     timeoutMs: buildTimeout(members.get("timeoutMs")),
     tls: buildTls(members.get("tls"), endpoints),
+    node,
   };
 }
 
@@ -682,7 +692,8 @@ function buildStore(value: JsonValue): StoreConfig {
  *   texts: `ipam.store must be an object`, `ipam.store has no "type"`, `ipam.store.type must be "disk"
  *   or "etcd", not <x>`, `ipam.store.endpoints must be a non-empty array of http:// or https:// URLs`,
  *   `ipam.store.endpoints[<i>] must be a string`, `ipam.store.endpoints[<i>] is not an http:// or
- *   https:// URL: <x>`, `ipam.store.prefix must be a string`, `ipam.store.timeoutMs must be a whole
+ *   https:// URL: <x>`, `ipam.store.prefix must be a string`, `ipam.store.node must be a non-empty string`,
+ *   `ipam.store.timeoutMs must be a whole
  *   number of milliseconds from 1 to 2147483647`, `ipam.store.tls must be an object`,
  *   `ipam.store.tls.<file> must be a non-empty string`, `ipam.store.tls needs both certFile and
  *   keyFile, or neither`, `ipam.store.tls is set but endpoint <x> is not https://`.

@@ -820,6 +820,7 @@ describe("loadIpamConfig: ipam.store", () => {
       prefix: "/cni-ts",
       timeoutMs: 5000,
       tls: undefined,
+      node: undefined,
     });
   });
 
@@ -833,6 +834,7 @@ describe("loadIpamConfig: ipam.store", () => {
           prefix: "/cluster-a",
           timeoutMs: 1500,
           TLS: { caFile: "/etc/etcd/ca.crt", certFile: "client.crt", keyFile: "client.key" },
+          node: "worker-7",
         },
       }),
     );
@@ -842,16 +844,18 @@ describe("loadIpamConfig: ipam.store", () => {
       prefix: "/cluster-a",
       timeoutMs: 1500,
       tls: { caFile: "/etc/etcd/ca.crt", certFile: "client.crt", keyFile: "client.key" },
+      node: "worker-7",
     });
   });
 
   it("reads a null etcd field as absent", () => {
-    expect(load(etcd({ endpoints, prefix: null, timeoutMs: null, tls: null })).store).toEqual({
+    expect(load(etcd({ endpoints, prefix: null, timeoutMs: null, tls: null, node: null })).store).toEqual({
       type: "etcd",
       endpoints,
       prefix: "/cni-ts",
       timeoutMs: 5000,
       tls: undefined,
+      node: undefined,
     });
   });
 
@@ -916,6 +920,16 @@ describe("loadIpamConfig: ipam.store", () => {
       "with a non-string prefix",
       { type: "etcd", endpoints, prefix: 1 },
       "ipam.store.prefix must be a string",
+    ],
+    [
+      "with an empty node",
+      { type: "etcd", endpoints, node: "" },
+      "ipam.store.node must be a non-empty string",
+    ],
+    [
+      "with a non-string node",
+      { type: "etcd", endpoints, node: 7 },
+      "ipam.store.node must be a non-empty string",
     ],
     [
       "with a zero timeout",
