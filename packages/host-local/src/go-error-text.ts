@@ -34,6 +34,12 @@ const ERRNO_TEXT: Readonly<Record<string, string>> = {
   ETXTBSY: "text file busy",
 };
 
+// Codes the JavaScript runtime gives instead of an errno. Node and Bun refuse a path with a NUL byte
+// before any system call (ERR_INVALID_ARG_VALUE); Go refuses it as well, with EINVAL.
+const RUNTIME_CODE_TEXT: Readonly<Record<string, string>> = {
+  ERR_INVALID_ARG_VALUE: "invalid argument",
+};
+
 interface NodeSystemError {
   code?: unknown;
   syscall?: unknown;
@@ -51,14 +57,15 @@ export function errnoCode(err: unknown): string | undefined {
  * Formats a failed file operation the way Go's `*os.PathError` prints: `<op> <path>: <reason>`.
  *
  * `op` defaults to the system call Node reports (`open`, `read`, ...). The reason is Go's text for the
- * errno; for an errno not in the table, the description part of Node's message is used (never the
+ * errno (a path with a NUL byte, which the runtime refuses with its own code, reads `invalid argument`
+ * as in Go); for an errno not in the table, the description part of Node's message is used (never the
  * whole raw message). Never throws.
  */
 export function goPathErrorText(err: unknown, path: string, op?: string): string {
   const e = (typeof err === "object" && err !== null ? err : {}) as NodeSystemError;
   const syscall = op ?? (typeof e.syscall === "string" ? e.syscall : "open");
   const code = errnoCode(err);
-  let reason = code === undefined ? undefined : ERRNO_TEXT[code];
+  let reason = code === undefined ? undefined : (ERRNO_TEXT[code] ?? RUNTIME_CODE_TEXT[code]);
   if (reason === undefined) {
     // Node's text is "<CODE>: <description>, <syscall> '<path>'": keep only the description.
     const message = typeof e.message === "string" ? e.message : String(err);

@@ -1,7 +1,7 @@
 // An odd `resolvConf` (issue #8, "never a hang"): a path to an endless device, a FIFO nobody writes to,
 // or a huge file must not make ADD hang or eat the node's memory. ADD reads at most 1 MiB of it and
 // never waits for a writer; the data dir is untouched when it fails, as resolv.conf is read before
-// the store is opened.
+// the store is opened. A path the kernel cannot take (a NUL byte) is worded like upstream's error.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -64,5 +64,13 @@ describe("resolvConf that is not an ordinary resolv.conf", { timeout: 60_000 }, 
     const run = await add(path);
     expect({ code: run.code, stderr: run.stderr }, run.stdout).toEqual({ code: 0, stderr: "" });
     expect(run.json).not.toHaveProperty("dns");
+  });
+
+  it("a path with a NUL byte fails with Go's text for it, not a runtime's error code", async () => {
+    const path = `${box.outside}/res\u0000olv.conf`;
+    const err = expectCniError(await add(path), "resolvConf with NUL", 999);
+    // upstream-compat: Go refuses such a path with EINVAL before any system call.
+    expect(err.msg).toBe(`open ${path}: invalid argument`);
+    expect(snapshotTree(box.dataDir)).toEqual(new Map([[".", "dir 755"]]));
   });
 });
