@@ -74,19 +74,19 @@ const EMPTY_SUM = "-".repeat(SUM_WIDTH);
 /** The `sums` of an index whose buckets are all empty. */
 export const NO_SUMS: string = Array.from({ length: BUCKET_COUNT }, () => EMPTY_SUM).join(" ");
 
-/** The checksum `sums` records for bucket `n`, or undefined when it records the bucket as empty. */
+/** The checksum `sums` records for bucket `n`, or undefined when it records it empty. Never throws. */
 export function sumAt(sums: string, n: number): string | undefined {
   const sum = sums.slice(n * (SUM_WIDTH + 1), n * (SUM_WIDTH + 1) + SUM_WIDTH);
   return sum === EMPTY_SUM ? undefined : sum;
 }
 
-/** `sums` recording `sum` (undefined: empty) for bucket `n`. */
+/** `sums` recording `sum` (undefined: empty) for bucket `n`. Never throws. */
 export function withSum(sums: string, n: number, sum: string | undefined): string {
   const at = n * (SUM_WIDTH + 1);
   return `${sums.slice(0, at)}${sum ?? EMPTY_SUM}${sums.slice(at + SUM_WIDTH)}`;
 }
 
-/** A stamp as the state file records it: `<dev> <ino> <mtimeNs> <ctimeNs>` in decimal. */
+/** A stamp as the state file records it: `<dev> <ino> <mtimeNs> <ctimeNs>` in decimal. Never throws. */
 export function stampText(stamp: DirStamp): string {
   return `${stamp.dev} ${stamp.ino} ${stamp.mtimeNs} ${stamp.ctimeNs}`;
 }
@@ -94,6 +94,7 @@ export function stampText(stamp: DirStamp): string {
 /**
  * The checksum of an index file's text: its CRC-32 as 8 hex digits. Not a security measure (whoever
  * can write the index can write the reservations); it catches a torn, truncated or zeroed file.
+ * Never throws.
  */
 export function checksum(text: string): string {
   return crc32(text).toString(16).padStart(SUM_WIDTH, "0");
@@ -102,24 +103,24 @@ export function checksum(text: string): string {
 /**
  * The container ID a trimmed reservation content belongs to: the text before its first `\r\n`, or all
  * of it (a legacy record, or `""` for an ownerless file). Lookups by `(id, ifname)` and by the legacy
- * `id` both land on the bucket of this value, since both keys start with the trimmed ID.
+ * `id` both land on the bucket of this value, since both keys start with the trimmed ID. Never throws.
  */
 export function ownerIdOf(content: string): string {
   const at = content.indexOf(LINE_BREAK);
   return at < 0 ? content : content.slice(0, at);
 }
 
-/** The bucket (0 to {@link BUCKET_COUNT} - 1) holding the entries of container `ownerId`. */
+/** The bucket (0 to {@link BUCKET_COUNT} - 1) holding the entries of container `ownerId`. Never throws. */
 export function bucketOf(ownerId: string): number {
   return crc32(ownerId) & (BUCKET_COUNT - 1);
 }
 
-/** The file name of bucket `n` in the index directory: `bucket-00` to `bucket-1f`. */
+/** The file name of bucket `n` in the index directory: `bucket-00` to `bucket-1f`. Never throws. */
 export function bucketFileName(n: number): string {
   return `bucket-${n.toString(16).padStart(2, "0")}`;
 }
 
-/** The first line of bucket file `n`, newline included: all an empty bucket's text holds. */
+/** The first line of bucket file `n`, newline included: all an empty bucket's text holds. Never throws. */
 export function bucketHeader(n: number): string {
   return `# cni-ts-index v${FORMAT_VERSION} ${bucketFileName(n)}\n`;
 }
@@ -138,24 +139,27 @@ function escapeField(text: string): string {
 // call decodes no entries at all (parsing a bucket of a 50,000-reservation store line by line cost
 // more than a millisecond in the compiled plugin).
 
-/** The line recording `entry`, newline included. */
+/** The line recording `entry`, newline included. Never throws. */
 export function bucketLine(entry: IndexEntry): string {
   return `${entry.ip}\t${escapeField(entry.content)}\n`;
 }
 
-/** The text of bucket file `n` holding `entries` (which all belong to bucket `n`). */
+/** The text of bucket file `n` holding `entries` (which all belong to bucket `n`). Never throws. */
 export function encodeBucket(n: number, entries: readonly IndexEntry[]): string {
   let text = bucketHeader(n);
   for (const entry of entries) text += bucketLine(entry);
   return text;
 }
 
-/** True when `text` has the shape of bucket file `n`: its header, then complete lines. */
+/** True when `text` has the shape of bucket file `n`: its header, then complete lines. Never throws. */
 export function isBucketText(n: number, text: string): boolean {
   return text.startsWith(bucketHeader(n)) && text.endsWith("\n");
 }
 
-/** The addresses that bucket text `text` records as holding exactly `content`, in file order. */
+/**
+ * The addresses that bucket text `text` records as holding exactly `content`, in file order, as
+ * written (a caller checks them before using one as a file name). Never throws.
+ */
 export function addressesHolding(text: string, content: string): string[] {
   const needle = `\t${escapeField(content)}\n`;
   const ips: string[] = [];
@@ -165,7 +169,7 @@ export function addressesHolding(text: string, content: string): string[] {
   return ips;
 }
 
-/** Bucket text `text` without the line of address `ip` (unchanged when it has none). */
+/** Bucket text `text` without the line of address `ip` (unchanged when it has none). Never throws. */
 export function withoutAddress(text: string, ip: string): string {
   const at = text.indexOf(`\n${ip}\t`);
   if (at < 0) return text;
@@ -173,7 +177,7 @@ export function withoutAddress(text: string, ip: string): string {
   return text.slice(0, at + 1) + text.slice(end + 1);
 }
 
-/** The text of the state file, ending with a checksum of everything before it. */
+/** The text of the state file, ending with a checksum of everything before it. Never throws. */
 export function encodeState(state: IndexState): string {
   const head = `${STATE_HEADER}\ndir ${state.dir}\ncount ${state.count}\nsums ${state.sums}\n`;
   return `${head}end ${checksum(head)}\n`;
