@@ -29,6 +29,7 @@ export function etcdStoreOptions(config: IpamConfig): EtcdStoreOptions {
     prefix: store.prefix,
     timeoutMs: store.timeoutMs,
     tls: store.tls,
+    node: store.node,
   };
 }
 
@@ -46,6 +47,8 @@ export function openConfiguredEtcdStore(config: IpamConfig): Promise<EtcdStore> 
  * The provider for an etcd-backed network. `openStore` and `openExistingStore` are the same: etcd
  * has nothing to create, and a network nobody used simply has no keys (DEL and CHECK then find
  * nothing, as on disk). `checkUsable` reads the network's keys once, within the config's timeout.
+ * The stores' `releaseAllocation` (GC) removes only reservations this host made (`ipam.store.node`,
+ * default the host name): a runtime's GC lists its own node's attachments, not the cluster's.
  *
  * The stores reject with CniError 11 while no member answers (see `@cni-ts/etcd-store`);
  * `checkUsable` rejects with CniError 50 `cannot use the etcd store: <reason>` instead, as STATUS must.

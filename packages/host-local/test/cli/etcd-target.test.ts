@@ -48,9 +48,17 @@ function writeConfig(endpoints: string[] = [endpoint], file = "net.conf"): strin
   return path;
 }
 
-/** Reserves through the etcd store itself, as a plugin on any host would have. */
+/**
+ * Reserves through the etcd store itself, as the plugin on another host would have: `release` must
+ * remove them all the same (only GC keeps to its own host's reservations).
+ */
 async function reserve(entries: Array<[string, string, string, string]>): Promise<void> {
-  const store = await openEtcdStore({ endpoints: [endpoint], network, prefix: "/cli-test" });
+  const store = await openEtcdStore({
+    endpoints: [endpoint],
+    network,
+    prefix: "/cli-test",
+    node: "another-host",
+  });
   try {
     for (const [id, ifname, ip, set] of entries) expect(await store.reserve(id, ifname, ip, set)).toBe(true);
   } finally {

@@ -137,20 +137,29 @@ describe("dist/host-local on a three-member etcd cluster", () => {
     expect(addresses(await call("ADD", hostC, "c2"))).toEqual(["10.42.0.3/24", "2001:db8:42::3/64"]);
   });
 
-  it("collects garbage and reports exhaustion across hosts (GC, STATUS)", async () => {
+  it("GC on each host releases only that host's stale reservations; STATUS sees the whole pool", async () => {
     const network = `gc${++counter}`;
-    const ranges = [[{ subnet: "10.43.0.0/30" }]];
-    const hostA = etcdConf(network, [cluster.endpoints[0] ?? ""], ranges);
-    const hostB = etcdConf(network, [cluster.endpoints[1] ?? ""], ranges);
-    expect(addresses(await call("ADD", hostA, "c1"))).toEqual(["10.43.0.2/30"]);
+    const ranges = [[{ subnet: "10.43.0.0/29" }]];
+    const hostA = etcdConf(network, [cluster.endpoints[0] ?? ""], ranges, { node: "node-a" });
+    const hostB = etcdConf(network, [cluster.endpoints[1] ?? ""], ranges, { node: "node-b" });
+    for (const id of ["a1", "a2", "a3"]) expect((await call("ADD", hostA, id)).code).toBe(0);
+    for (const id of ["b1", "b2"]) expect((await call("ADD", hostB, id)).code).toBe(0);
     expect((await call("STATUS", hostB)).json).toEqual({
       code: 50,
-      msg: "no IP addresses available in range set: 10.43.0.1-10.43.0.2",
+      msg: "no IP addresses available in range set: 10.43.0.1-10.43.0.6",
     });
-    const gc = await call("GC", { ...hostB, "cni.dev/valid-attachments": [] });
-    expect({ code: gc.code, stdout: gc.stdout }).toEqual({ code: 0, stdout: "" });
+
+    // Host B's runtime lists only its own attachments; host A's reservations are not its to judge.
+    const gcB = await call("GC", {
+      ...hostB,
+      "cni.dev/valid-attachments": [{ containerID: "b1", ifname: "eth0" }],
+    });
+    expect({ code: gcB.code, stdout: gcB.stdout }).toEqual({ code: 0, stdout: "" });
+    expect((await lsJson(tmp, hostA)).map((a) => a.containerId).sort()).toEqual(["a1", "a2", "a3", "b1"]);
+    const gcA = await call("GC", { ...hostA, "cni.dev/valid-attachments": [] });
+    expect(gcA.code).toBe(0);
+    expect((await lsJson(tmp, hostA)).map((a) => a.containerId)).toEqual(["b1"]);
     expect((await call("STATUS", hostA)).code).toBe(0);
-    expect(addresses(await call("ADD", hostA, "c2"))).toEqual(["10.43.0.2/30"]);
   });
 });
 

@@ -19,7 +19,10 @@ afterAll(async () => {
 });
 
 /** A config of a network nobody used yet, in the test cluster (or at `endpoints`). */
-function etcdConf(options: { subnet?: string; endpoints?: string[]; timeoutMs?: number } = {}, extra = {}) {
+function etcdConf(
+  options: { subnet?: string; endpoints?: string[]; timeoutMs?: number; node?: string } = {},
+  extra = {},
+) {
   counter += 1;
   return {
     ...netConf(
@@ -31,6 +34,7 @@ function etcdConf(options: { subnet?: string; endpoints?: string[]; timeoutMs?: 
           endpoints: options.endpoints ?? [endpoint],
           prefix: "/provider-test",
           ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+          ...(options.node === undefined ? {} : { node: options.node }),
         },
       },
       extra,
@@ -52,6 +56,7 @@ describe("etcdStoreOptions", () => {
             endpoints: ["https://10.0.0.1:2379"],
             timeoutMs: 700,
             tls: { caFile: "/ca.crt", certFile: "/c.crt", keyFile: "/c.key" },
+            node: "worker-7",
           },
         }),
       ),
@@ -63,6 +68,7 @@ describe("etcdStoreOptions", () => {
       prefix: "/cni-ts",
       timeoutMs: 700,
       tls: { caFile: "/ca.crt", certFile: "/c.crt", keyFile: "/c.key" },
+      node: "worker-7",
     });
   });
 
@@ -125,6 +131,25 @@ describe("the plugin's commands over etcd", () => {
       code: 50,
       msg: "no IP addresses available in range set: 10.1.2.1-10.1.2.6",
     });
+  });
+
+  it("GC on one node releases only that node's stale reservations of the shared pool", async () => {
+    const base = etcdConf();
+    const onNode = (node: string, extra: Record<string, unknown> = {}) => {
+      const ipam = base.ipam as Record<string, unknown>;
+      return { ...base, ...extra, ipam: { ...ipam, store: { ...(ipam.store as object), node } } };
+    };
+    const add = (node: string, containerId: string) =>
+      runPlugin({ command: "ADD", containerId, config: onNode(node) }, commands());
+    expect(addressesOf(await add("node-a", "a1"))).toEqual(["10.1.2.2/29"]);
+    expect(addressesOf(await add("node-a", "a2"))).toEqual(["10.1.2.3/29"]);
+    expect(addressesOf(await add("node-b", "b1"))).toEqual(["10.1.2.4/29"]);
+    // node-a's runtime knows only its own containers, and a2 is gone.
+    const gc = onNode("node-a", { "cni.dev/valid-attachments": [{ containerID: "a1", ifname: "eth0" }] });
+    expect((await runPlugin({ command: "GC", config: gc }, commands())).status).toBe(0);
+    const store = await etcdStoreProvider.openExistingStore(loadIpamConfig(JSON.stringify(base), ""));
+    expect((await store?.list())?.map((a) => a.containerId)).toEqual(["a1", "b1"]);
+    await store?.close();
   });
 
   it.each([

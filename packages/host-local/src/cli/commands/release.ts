@@ -89,7 +89,8 @@ export async function releaseAttachment(request: ReleaseRequest): Promise<Releas
 
 /**
  * Removes the allocations of (`containerId`, `ifname`) in the etcd store of the network `config`
- * names; each removal is a transaction conditional on the address still holding that owner.
+ * names, whichever host reserved them; each removal is a transaction conditional on the address still
+ * holding that owner.
  * Idempotent. Rejects with CniError 11 when no etcd member answers in time, 999 when etcd refuses,
  * 5 for an unreadable TLS file.
  */
@@ -98,7 +99,15 @@ export async function releaseEtcdAttachment(
   request: { containerId: string; ifname: string | undefined },
 ): Promise<ReleaseReport> {
   const store = await openEtcdTarget(config);
-  return releaseFromStore(store, { network: config.name, ...request });
+  // An operator releases a container whichever host reserved its addresses (GC only takes its own).
+  const anyHost: ReleasableStore = {
+    lock: () => store.lock(),
+    unlock: () => store.unlock(),
+    close: () => store.close(),
+    list: () => store.list(),
+    releaseAllocation: (allocation) => store.releaseAllocation(allocation, { anyNode: true }),
+  };
+  return releaseFromStore(anyHost, { network: config.name, ...request });
 }
 
 /** The `release` summary for people. */
