@@ -10,12 +10,18 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let problems = 0;
-for (const dir of readdirSync(join(root, "packages")).sort()) {
-  const pkg = join(root, "packages", dir);
+// Every workspace package, plus bench/ (plain scripts with tests of their own, run by `npm test`).
+const suites = [
+  ...readdirSync(join(root, "packages"))
+    .sort()
+    .map((dir) => ({ dir, pkg: join(root, "packages", dir) })),
+  { dir: "bench", pkg: join(root, "bench") },
+];
+for (const { dir, pkg } of suites) {
   const testDir = join(pkg, "test");
   const hasTests =
     existsSync(testDir) &&
-    readdirSync(testDir, { recursive: true }).some((f) => String(f).endsWith(".test.ts"));
+    readdirSync(testDir, { recursive: true }).some((f) => /\.test\.m?[jt]s$/.test(String(f)));
   const report = join(pkg, "test-results.json");
   if (!existsSync(report)) {
     if (hasTests) {
