@@ -2,7 +2,7 @@
 // empty files, unrelated files and directories. ADD still hands out a valid free address, DEL and CHECK
 // of the other attachments work, and nothing valid is removed: the planted files themselves stay
 // byte for byte, since they may be another writer's and only GC or an operator decides about them.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -160,4 +160,34 @@ describe("corrupt state in the data dir", { timeout: 60_000 }, () => {
       expect(snapshotOutside(box)).toEqual(outside);
     },
   );
+
+  // The store keeps an index from 64 reservations on (disk-store README); the files stay the truth.
+  it("garbage in our index, lying buckets included: nothing but the reservation files decides", async () => {
+    const big = (): Json => netConf(box.dataDir);
+    const runBig = (command: string, id: string) =>
+      call({ command, containerId: id, stdin: big(), cwd: box.cwd });
+    expect((await runBig("ADD", "c0")).code).toBe(0);
+    for (let i = 10; i < 90; i++) writeFileSync(inNet(`10.77.0.${i}`), `p${i}\r\neth0`);
+    expect((await runBig("ADD", "c1")).code).toBe(0);
+    const index = inNet(".cni-ts-index");
+    const names = readdirSync(index);
+    expect(names).toContain("state");
+    // Every index file: garbage, or a line claiming that c1 holds p50's address.
+    for (const [k, name] of names.entries()) {
+      writeFileSync(join(index, name), k % 2 === 0 ? garbage(200, 10 + k) : "10.77.0.50\tc1\\r\\neth0\n");
+    }
+    const files = snapshotTree(box.networkDir);
+
+    const added = await runBig("ADD", "c2");
+    const [ip] = addressesOf(added);
+    expect(files.has(ip ?? ""), `${ip} was taken`).toBe(false);
+    expect((await runBig("DEL", "c1")).code).toBe(0);
+    expect((await runBig("CHECK", "p50")).code).toBe(0);
+    expect(readFileSync(inNet("10.77.0.50"), "utf8")).toBe("p50\r\neth0");
+    expectCniError(await runBig("CHECK", "c1"), "CHECK of a released container", 999);
+    const after = snapshotTree(box.networkDir);
+    for (let i = 10; i < 90; i++) expect(after.get(`10.77.0.${i}`)).toBe(files.get(`10.77.0.${i}`));
+    expect(reservationsIn(box.networkDir)).not.toContain("10.77.0.3");
+    expect(reservationsIn(box.networkDir)).toEqual(expect.arrayContaining(["10.77.0.2", ip]));
+  });
 });

@@ -4,7 +4,16 @@
 // rest of the sandbox (sentinel files that the links point at, the working directory) and of the
 // machine's default data dir is taken before and compared after every scenario.
 import { execFileSync } from "node:child_process";
-import { linkSync, lstatSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { type PluginRun, parseJsonOutput, pluginEnv } from "@cni-ts/testutils";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -42,6 +51,42 @@ const outside = (name: string): string => join(box.outside, name);
 async function prepareNetwork(): Promise<void> {
   const first = await run("ADD", "c0");
   expect(addressesOf(first)).toEqual(["10.77.0.2"]);
+}
+
+/** The disk store's index directory (a dot-name, see the disk-store README). */
+const INDEX = ".cni-ts-index";
+
+/**
+ * A network big enough for the store's index (64 reservations and more, see the disk-store README):
+ * c0 and c1 hold 10.77.0.2 and .3, p10 to p89 hold 10.77.0.10 to .89, and the index has been built.
+ */
+async function prepareIndexedNetwork(): Promise<void> {
+  await prepareNetwork();
+  for (let i = 10; i < 90; i++) writeFileSync(inNet(`10.77.0.${i}`), `p${i}\r\neth0`);
+  expect(addressesOf(await run("ADD", "c1"))).toEqual(["10.77.0.3"]);
+  expect(lstatSync(inNet(INDEX)).isDirectory()).toBe(true);
+}
+
+/** ADD, DEL and CHECK on the indexed network still answer from the reservation files themselves. */
+async function exerciseIndexedNetwork(): Promise<void> {
+  expect(addressesOf(await run("ADD", "c2"))).toEqual(["10.77.0.4"]);
+  expect((await run("DEL", "p15")).code).toBe(0);
+  expect((await run("CHECK", "p20")).code).toBe(0);
+  expectCniError(await run("CHECK", "p15"), "CHECK of a released container", 999);
+  expect((await run("DEL", "c2")).code).toBe(0);
+  const expected = ["10.77.0.2", "10.77.0.3", ...Array.from({ length: 80 }, (_, k) => `10.77.0.${k + 10}`)];
+  expect(reservationsIn(box.networkDir).sort()).toEqual(expected.filter((ip) => ip !== "10.77.0.15").sort());
+}
+
+/** Replaces every file of the index directory by a link (symbolic or hard) to an outside file. */
+function replaceIndexFiles(kind: "symbolic" | "hard"): void {
+  const names = readdirSync(inNet(INDEX));
+  expect(names).toContain("state");
+  for (const name of names) {
+    rmSync(inNet(`${INDEX}/${name}`));
+    if (kind === "symbolic") symlinkSync(outside("victim-file"), inNet(`${INDEX}/${name}`));
+    else linkSync(outside("victim-file"), inNet(`${INDEX}/${name}`));
+  }
 }
 
 interface Scenario {
@@ -182,6 +227,31 @@ const scenarios: readonly Scenario[] = [
       expect((await run("DEL", "c1")).code).toBe(0);
       expect(reservationsIn(box.networkDir)).toEqual(["10.77.0.2"]);
     },
+  },
+  {
+    name: "our index (64+ reservations) replaced by a link to a directory outside",
+    plant: async () => {
+      await prepareIndexedNetwork();
+      rmSync(inNet(INDEX), { recursive: true });
+      symlinkSync(outside("victim-dir"), inNet(INDEX));
+    },
+    exercise: exerciseIndexedNetwork,
+  },
+  {
+    name: "every file of our index replaced by a symbolic link to a file outside",
+    plant: async () => {
+      await prepareIndexedNetwork();
+      replaceIndexFiles("symbolic");
+    },
+    exercise: exerciseIndexedNetwork,
+  },
+  {
+    name: "every file of our index replaced by a hard link to a file outside",
+    plant: async () => {
+      await prepareIndexedNetwork();
+      replaceIndexFiles("hard");
+    },
+    exercise: exerciseIndexedNetwork,
   },
   {
     name: "a directory and a FIFO under address names: taken, no hang",
