@@ -6,8 +6,11 @@ import { openEtcdStore } from "@cni-ts/etcd-store";
 import type { EtcdCluster } from "@cni-ts/etcd-store/testing";
 import { startEtcdCluster } from "@cni-ts/etcd-store/testing";
 import { makeTempDataDir, type TempDir } from "@cni-ts/testutils";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { cli, cliJson, plantNetwork } from "./harness.js";
+
+// Private etcd clusters take a few seconds to start on a loaded machine: limits against hangs, not timings.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let cluster: EtcdCluster;
 let endpoint = "";

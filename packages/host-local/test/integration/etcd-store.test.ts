@@ -7,7 +7,10 @@ import type { EtcdCluster } from "@cni-ts/etcd-store/testing";
 import { startEtcdCluster } from "@cni-ts/etcd-store/testing";
 import type { PluginRun } from "@cni-ts/testutils";
 import { execFile, makeTempDataDir, OURS, runPlugin, type TempDir } from "@cni-ts/testutils";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+// Private etcd clusters take a few seconds to start on a loaded machine: limits against hangs, not timings.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const NO_NETNS = "/var/run/netns/cni-ts-etcd-absent";
 let counter = 0;

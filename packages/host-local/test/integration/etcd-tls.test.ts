@@ -5,7 +5,10 @@ import { join } from "node:path";
 import type { EtcdCluster, TestCertificates } from "@cni-ts/etcd-store/testing";
 import { makeTestCertificates, startEtcdCluster } from "@cni-ts/etcd-store/testing";
 import { makeTempDataDir, OURS, runPlugin, type TempDir } from "@cni-ts/testutils";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+// Private etcd clusters take a few seconds to start on a loaded machine: limits against hangs, not timings.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let tmp: TempDir;
 let certs: TestCertificates;

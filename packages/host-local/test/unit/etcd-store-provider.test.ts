@@ -2,9 +2,12 @@
 import { loadIpamConfig } from "@cni-ts/allocator";
 import type { EtcdCluster } from "@cni-ts/etcd-store/testing";
 import { startEtcdCluster } from "@cni-ts/etcd-store/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createPluginCommands, etcdStoreOptions, etcdStoreProvider } from "../../src/index.js";
 import { addressesOf, errorOf, netConf, runPlugin } from "./support/plugin.js";
+
+// Private etcd clusters take a few seconds to start on a loaded machine: limits against hangs, not timings.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 let cluster: EtcdCluster;
 let endpoint = "";
