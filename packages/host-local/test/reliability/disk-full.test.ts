@@ -15,10 +15,12 @@ import {
   mountTmpfs,
   namesIn,
   netConf,
+  remount,
   reservationsIn,
   type Sandbox,
   snapshotOutside,
   snapshotTree,
+  TEMP_FILE,
   tempFilesIn,
   unmountQuietly,
 } from "./harness.js";
@@ -103,6 +105,45 @@ describe("ADD on a full data dir", { timeout: 60_000 }, () => {
       expect(tempFilesIn(box.networkDir)).toEqual([]);
     });
   });
+
+  // From 64 reservations on, the store keeps an index it rewrites at the end of each locked call
+  // (disk-store README): a full disk must not turn that into a failure or a leftover either.
+  it.each([
+    { fill: "no free blocks", inodes: false },
+    { fill: "no free inodes", inodes: true },
+  ])(
+    "an indexed network, $fill: ADD fails cleanly, DEL works, nothing is left behind",
+    async ({ inodes }) => {
+      await remount(box.dataDir, "rw,size=1m,nr_inodes=400");
+      const conf = netConf(box.dataDir);
+      expect((await add("c0", conf)).code).toBe(0);
+      for (let i = 10; i < 90; i++) writeFileSync(join(box.networkDir, `10.77.0.${i}`), `p${i}\r\neth0`);
+      expect(addressesOf(await add("c1", conf))).toEqual(["10.77.0.3"]);
+      expect(namesIn(box.networkDir)).toContain(".cni-ts-index");
+      let fillers: string[] = [];
+      if (inodes) fillers = fillInodes();
+      else fillBlocks(0);
+      const before = snapshotTree(box.dataDir);
+
+      expectCniError(await add("c2", conf), "ADD on a full disk with an index", 5);
+      expect(snapshotTree(box.dataDir)).toEqual(before);
+
+      // DEL needs no space; the index catches up (or is rebuilt) whether or not it could be written.
+      const released = await del("p15", conf);
+      expect({ code: released.code, stdout: released.stdout }).toEqual({ code: 0, stdout: "" });
+      expect(reservationsIn(box.networkDir)).not.toContain("10.77.0.15");
+      expect(
+        [...snapshotTree(box.dataDir).keys()].filter((p) => TEMP_FILE.test(p.split("/").pop() ?? "")),
+      ).toEqual([]);
+
+      freeSpace(fillers);
+      expect(addressesOf(await add("c2", conf))).toEqual(["10.77.0.4"]);
+      expect((await call({ command: "CHECK", containerId: "p20", stdin: conf })).code).toBe(0);
+      expectCniError(await call({ command: "CHECK", containerId: "p15", stdin: conf }), "CHECK of p15", 999);
+      expect((await del("c1", conf)).code).toBe(0);
+      expect(reservationsIn(box.networkDir)).toHaveLength(81);
+    },
+  );
 
   it("room for one file: a dual-stack ADD rolls its first address back and answers code 5", async () => {
     const conf = dualStack(box.dataDir);

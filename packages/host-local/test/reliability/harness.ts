@@ -129,9 +129,9 @@ export async function mountTmpfs(dir: string, options: string): Promise<void> {
   await sh("mount", ["-t", "tmpfs", "-o", options, "tmpfs", dir]);
 }
 
-/** Remounts the file system at `dir` read-only or read-write. */
-export async function remount(dir: string, mode: "ro" | "rw"): Promise<void> {
-  await sh("mount", ["-o", `remount,${mode}`, dir]);
+/** Remounts the file system at `dir` with `options` (`ro`, `rw`, `rw,size=1m`, ...). */
+export async function remount(dir: string, options: string): Promise<void> {
+  await sh("mount", ["-o", `remount,${options}`, dir]);
 }
 
 /** Unmounts `dir` if something is mounted there (lazily when busy). Never throws. */

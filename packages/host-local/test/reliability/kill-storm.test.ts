@@ -9,8 +9,10 @@
 // - the only other leftovers are temp files of killed processes, which GC removes, and DEL then
 //   cleans up everything.
 // Operations of one container never overlap (the spec guarantees that much to plugins); those of
-// different containers do. A failing run names its seed.
-import { readFileSync } from "node:fs";
+// different containers do. The network starts with 70 reservations of other containers, so the store
+// keeps its index (disk-store README) and kills also land while it is written; those reservations must
+// come through untouched. A failing run names its seed.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isUnlocked, type StartedPlugin, startPlugin } from "@cni-ts/testutils";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -47,7 +49,9 @@ const MAX_KILL_DELAY_MS = 30;
 
 const V4 = /^10\.77\.0\.(\d+)$/;
 const V6 = /^2001:db8:77::[0-9a-f]{1,4}$/;
-const OWNER = /^(k\d+)\r\neth0$/;
+const OWNER = /^([kp]\d+)\r\neth0$/;
+// Bystanders: p<i> holds 10.77.0.<100 + i> before the storm starts, and must afterwards.
+const BYSTANDERS = Array.from({ length: 70 }, (_, i) => ({ id: `p${i}`, ip: `10.77.0.${100 + i}` }));
 
 type Outcome = "completed" | "failed" | "killed";
 
@@ -102,6 +106,8 @@ describe("a storm of killed ADDs and DELs", { timeout: 120_000 }, () => {
     const outside = snapshotOutside(box);
     const killedPids = new Set<number>();
     const records = new Map<string, OpRecord[]>();
+    mkdirSync(box.networkDir, { recursive: true });
+    for (const { id, ip } of BYSTANDERS) writeFileSync(join(box.networkDir, ip), `${id}\r\neth0`);
 
     // Each container's plan is fixed up front (from the seed), so a failing run can be replayed.
     const plans = Array.from({ length: CONTAINERS }, (_, c) => ({
@@ -185,6 +191,9 @@ describe("a storm of killed ADDs and DELs", { timeout: 120_000 }, () => {
       }
     }
 
+    // The bystanders kept exactly their addresses.
+    for (const { id, ip } of BYSTANDERS) expect(perOwner.get(id), `${context}: ${id}`).toEqual([ip]);
+
     // Dot-files: temp files of killed processes only (an index of ours may also exist).
     for (const name of namesIn(box.networkDir).filter((n) => n.startsWith("."))) {
       const pid = TEMP_FILE.exec(name)?.[1];
@@ -199,7 +208,10 @@ describe("a storm of killed ADDs and DELs", { timeout: 120_000 }, () => {
       stdin: {
         ...config,
         cniVersion: "1.1.0",
-        "cni.dev/valid-attachments": plans.map(({ id }) => ({ containerID: id, ifname: "eth0" })),
+        "cni.dev/valid-attachments": [...plans, ...BYSTANDERS].map(({ id }) => ({
+          containerID: id,
+          ifname: "eth0",
+        })),
       },
     });
     expect({ code: gc.code, stdout: gc.stdout }, context).toEqual({ code: 0, stdout: "" });
@@ -210,7 +222,7 @@ describe("a storm of killed ADDs and DELs", { timeout: 120_000 }, () => {
     expect(reservationsIn(box.networkDir), context).toEqual(before);
 
     // DEL of every container releases everything; the lock is free again.
-    for (const { id } of plans) {
+    for (const { id } of [...plans, ...BYSTANDERS]) {
       const del = await call({ command: "DEL", containerId: id, stdin: config });
       expect({ id, code: del.code, stdout: del.stdout }, context).toEqual({ id, code: 0, stdout: "" });
     }
