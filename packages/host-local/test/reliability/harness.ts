@@ -250,6 +250,20 @@ export function expectCniError(run: PluginRun, context: string, code?: number): 
   return obj as unknown as CniErrorObject;
 }
 
+/**
+ * Asserts that `dataDir` holds no reservation and no temp file: only directories, empty `lock` files
+ * and round-robin hints (an ADD that reserved and then rolled back keeps the hint it moved, as upstream).
+ */
+export function expectNoStateIn(dataDir: string, context: string): void {
+  const leftovers = [...snapshotTree(dataDir)].filter(
+    ([path, state]) =>
+      !state.startsWith("dir ") &&
+      !(path.endsWith("/lock") && / 0 [0-9a-f]{64}$/.test(state)) &&
+      !/\/last_reserved_ip\.\d+$/.test(path),
+  );
+  expect(leftovers, `${context}: state left in the data dir`).toEqual([]);
+}
+
 /** Our temp files (`.<name>.tmp-<pid>-<n>`, reference/decisions.md "The data dir"). */
 export const TEMP_FILE = /^\..+\.tmp-(\d+)-\d+$/s;
 
