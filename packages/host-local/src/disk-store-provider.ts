@@ -2,8 +2,9 @@
  * The plugin's store: `@cni-ts/disk-store`, upstream's file-per-address layout under the config's
  * `dataDir`.
  */
-import { constants } from "node:fs";
-import { access, lstat, stat } from "node:fs/promises";
+// Synchronous fs only: the plugin is one short call, and loading node:fs/promises (with node:events)
+// only for STATUS's checks would cost every command's start-up.
+import { accessSync, constants, lstatSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { IpamConfig } from "@cni-ts/allocator";
 import { DEFAULT_DATA_DIR, openDiskStore, openExistingDiskStore } from "@cni-ts/disk-store";
@@ -25,10 +26,10 @@ function unusable(err: unknown, path: string, op: string): CniError {
   );
 }
 
-async function checkWritableDir(path: string): Promise<void> {
+function checkWritableDir(path: string): void {
   try {
     // W_OK is refused on a read-only mount even for root; X_OK is needed to create entries inside.
-    await access(path, constants.W_OK | constants.X_OK);
+    accessSync(path, constants.W_OK | constants.X_OK);
   } catch (err) {
     throw unusable(err, path, "access");
   }
@@ -38,19 +39,19 @@ async function checkWritableDir(path: string): Promise<void> {
  * The network directory does not exist: ADD would create it under the nearest existing ancestor,
  * which therefore has to be a writable directory.
  */
-async function checkCreatable(dir: string): Promise<void> {
+function checkCreatable(dir: string): void {
   let ancestor = dirname(resolve(dir));
   for (;;) {
     try {
       // stat, not lstat: creating the directories follows links in the parents, like mkdir -p.
-      const st = await stat(ancestor);
+      const st = statSync(ancestor);
       if (!st.isDirectory()) {
         throw new CniError(
           CNI_ERROR_CODES.PluginNotAvailable,
           `cannot use the data dir: ${ancestor} is not a directory`,
         );
       }
-      await checkWritableDir(ancestor);
+      checkWritableDir(ancestor);
       return;
     } catch (err) {
       if (errnoCode(err) !== "ENOENT" || ancestor === dirname(ancestor)) {
@@ -61,17 +62,17 @@ async function checkCreatable(dir: string): Promise<void> {
   }
 }
 
-async function checkLockFile(dir: string): Promise<void> {
+function checkLockFile(dir: string): void {
   const path = join(dir, "lock");
   try {
-    const st = await lstat(path);
+    const st = lstatSync(path);
     if (!st.isFile()) {
       throw new CniError(
         CNI_ERROR_CODES.PluginNotAvailable,
         `cannot use the data dir: lock file ${path} is not a regular file`,
       );
     }
-    await access(path, constants.R_OK);
+    accessSync(path, constants.R_OK);
   } catch (err) {
     // A missing lock file is created by the next ADD, in a directory already known to be writable.
     if (errnoCode(err) === "ENOENT") return;
@@ -93,7 +94,7 @@ export const diskStoreProvider: StoreProvider = {
     const dir = join(dataDir, network);
     let kind: "directory" | "link" | "other";
     try {
-      const st = await lstat(dir);
+      const st = lstatSync(dir);
       kind = st.isDirectory() ? "directory" : st.isSymbolicLink() ? "link" : "other";
     } catch (err) {
       if (errnoCode(err) === "ENOENT") return checkCreatable(dir);
@@ -112,7 +113,7 @@ export const diskStoreProvider: StoreProvider = {
         `cannot use the data dir: ${dir} is not a directory`,
       );
     }
-    await checkWritableDir(dir);
-    await checkLockFile(dir);
+    checkWritableDir(dir);
+    checkLockFile(dir);
   },
 };
