@@ -106,7 +106,9 @@ export class DirIndex {
   probe(): IndexProbe {
     try {
       // lstat: a symbolic link planted under our name is never followed (it is replaced on rebuild).
-      if (!lstatSync(this.#path).isDirectory()) return { kind: "absent" };
+      // throwIfNoEntry: the usual "no index yet" is an answer, not an exception (cheaper in Bun).
+      const st = lstatSync(this.#path, { throwIfNoEntry: false });
+      if (st === undefined || !st.isDirectory()) return { kind: "absent" };
     } catch {
       // Deliberately swallowed: whatever keeps us from the index (ENOENT, mostly) means "none".
       return { kind: "absent" };

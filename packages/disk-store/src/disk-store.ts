@@ -159,9 +159,9 @@ export async function openDiskStore(options: DiskStoreOptions): Promise<DiskStor
 export async function openExistingDiskStore(options: DiskStoreOptions): Promise<DiskStore | undefined> {
   const dir = networkDir(options);
   try {
-    lstatSync(dir);
+    // throwIfNoEntry: a network never used is an answer, not an exception (cheaper in Bun).
+    if (lstatSync(dir, { throwIfNoEntry: false }) === undefined) return undefined;
   } catch (err) {
-    if (errnoCode(err) === "ENOENT") return undefined;
     throw ioError("lstat", dir, err);
   }
   return openIn(dir, options);

@@ -31,7 +31,8 @@ export function mkdirAll(path: string, mode: number): void {
 
 function statOrUndefined(path: string): Stats | undefined {
   try {
-    return statSync(path);
+    // throwIfNoEntry: a missing directory (ADD's first call) is an answer, not an exception.
+    return statSync(path, { throwIfNoEntry: false });
   } catch {
     // As Go's MkdirAll: any failure to stat means "go on and create it"; if that is impossible, the
     // mkdir below (or the parent's) reports why, for the directory that actually failed.

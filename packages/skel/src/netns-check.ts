@@ -25,13 +25,16 @@ export function isNetnsOverride(value: string): boolean {
  * `get plugin's netns failed` when the plugin's own namespace cannot be read.
  */
 export function checkNetns(netnsPath: string, ownNetnsPath: string = OWN_NETNS_PATH): void {
-  let target: { dev: bigint; ino: bigint };
+  let target: { dev: bigint; ino: bigint } | undefined;
   try {
-    target = statSync(netnsPath, { bigint: true });
+    // throwIfNoEntry: a namespace already gone (DEL) is common, and an exception costs start-up.
+    target = statSync(netnsPath, { bigint: true, throwIfNoEntry: false });
   } catch {
-    // Deliberately swallowed: an unreadable or missing CNI_NETNS is not this check's concern.
+    // Deliberately swallowed: an unreadable CNI_NETNS is not this check's concern.
     return;
   }
+  // A missing CNI_NETNS passes as well, for the same reason.
+  if (target === undefined) return;
   let own: { dev: bigint; ino: bigint };
   try {
     own = statSync(ownNetnsPath, { bigint: true });
