@@ -60,6 +60,12 @@ try {
       // ESM, not Bun's default CommonJS for bytecode: yargs and our modules use import.meta.
       "--format=esm",
       "--minify",
+      // A compiled Bun program by default reads `bunfig.toml` (whose `preload` runs code) and `.env`
+      // (which sets environment variables) from its working directory. A plugin runs in whatever
+      // directory the runtime has, so neither may change what it does; skipping them also saves the
+      // directory walk at start-up (child CPU 11.3 -> 10.9 ms for ADD, 100 interleaved runs).
+      "--no-compile-autoload-bunfig",
+      "--no-compile-autoload-dotenv",
       "--external",
       "koffi",
       "--define",
