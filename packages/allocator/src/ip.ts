@@ -2,12 +2,13 @@
  * IP addresses as upstream's Go code sees them: strict parsing like `net.ParseIP`/`net.ParseCIDR`,
  * printing exactly like `net.IP.String()`/`net.IPNet.String()`, and bigint arithmetic.
  *
- * Parsing and printing are our own code, not ipaddr.js: its parser is too lenient for Go's rules
- * (octal, hex and short IPv4 forms, zones, `::1.2.3.4` read as IPv4-mapped), and loading it cost the
- * compiled plugin about 1 ms of start-up for the two small things it still did here (reading checked
- * IPv4 text and printing RFC 5952 text).
+ * This is the only module that touches ipaddr.js, which prints addresses. Its parser is too lenient
+ * for Go's rules (octal, hex and short IPv4 forms, zones, `::1.2.3.4` read as IPv4-mapped), so text
+ * is checked against Go's grammar here and only then read: IPv4 by ipaddr.js, IPv6 by the same walk
+ * that checks it.
  */
 import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
+import ipaddr from "ipaddr.js";
 
 /** Address family: 4 for IPv4, 6 for IPv6. */
 export type IpFamily = 4 | 6;
@@ -56,7 +57,8 @@ const HEX_DIGIT = /^[0-9a-fA-F]$/;
 
 // Go's IPv6 grammar (net/netip parseIPv6), without zones: groups of one to four hex digits, at most
 // one `::` that stands for at least one zero group, and an optional dotted IPv4 tail that fills the
-// last 32 bits. Returns the 16 bytes, or undefined where Go refuses the text.
+// last 32 bits. Returns the 16 bytes, or undefined where Go refuses the text. (ipaddr.js is not used
+// here: it reads `::1.2.3.4` as the IPv4-mapped `::ffff:1.2.3.4`.)
 function parseGoIpv6(text: string): number[] | undefined {
   const bytes = new Array<number>(16).fill(0);
   let rest = text;
@@ -131,8 +133,7 @@ export function tryParseIp(text: string): Ip | undefined {
   if (dot < 0 && colon < 0) return undefined;
   if (colon < 0 || (dot >= 0 && dot < colon)) {
     if (!IPV4_TEXT.test(text)) return undefined;
-    // The grammar is checked, so each field is 0-255 in plain decimal.
-    return ipFromValue(4, fromBytes(text.split(".").map(Number)));
+    return ipFromValue(4, fromBytes(ipaddr.IPv4.parse(text).toByteArray()));
   }
   const bytes = parseGoIpv6(text);
   if (bytes === undefined) return undefined;
@@ -198,30 +199,8 @@ export function formatIp(ip: Ip): string {
   if (ip.family === 6 && ip.value >> 32n === 0xffffn) {
     return formatIp(ipFromValue(4, ip.value - MAPPED_PREFIX));
   }
-  const bytes = toBytes(ip);
-  if (ip.family === 4) return bytes.join(".");
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
-  // The first longest run of two or more zero groups becomes `::` (RFC 5952, as Go prints).
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j === i ? i + 1 : j;
-  }
-  const hex = (group: number): string => group.toString(16);
-  if (bestStart < 0) return groups.map(hex).join(":");
-  const head = groups.slice(0, bestStart).map(hex).join(":");
-  const tail = groups
-    .slice(bestStart + bestLength)
-    .map(hex)
-    .join(":");
-  return `${head}::${tail}`;
+  const address = ipaddr.fromByteArray(toBytes(ip));
+  return address.kind() === "ipv6" ? (address as ipaddr.IPv6).toRFC5952String() : address.toString();
 }
 
 // Go's networkNumberAndMask: an IPv4 address under a 128-bit mask uses the mask's last 32 bits.
