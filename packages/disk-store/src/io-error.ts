@@ -29,6 +29,9 @@ const ERRNO_TEXT: Readonly<Record<string, string>> = {
   EPERM: "operation not permitted",
   EROFS: "read-only file system",
   EXDEV: "invalid cross-device link",
+  // Not an errno: Node and Bun refuse a path holding a NUL byte before any system call. Go's kernel
+  // call fails with EINVAL for the same path, so upstream prints this text.
+  ERR_INVALID_ARG_VALUE: "invalid argument",
 };
 
 /** The errno name (`ENOSPC`) of a Node fs error, or undefined for anything else. */

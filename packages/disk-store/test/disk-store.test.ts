@@ -153,6 +153,14 @@ describe("refusing what it did not create", () => {
     });
   });
 
+  it("words a data dir holding a NUL byte as upstream's binary does (invalid argument)", async () => {
+    const dataDir = join(scratch.path, "x\u0000y");
+    const ours = await openDiskStore({ dataDir, network: "net" }).catch((e: unknown) => e);
+    const upstream = await runUpstream("ADD", dataDir, "c1", "eth0");
+    expect(JSON.parse(upstream.stdout)).toEqual({ code: 999, msg: `mkdir ${dataDir}: invalid argument` });
+    expect(ours).toMatchObject({ code: 5, msg: `mkdir ${dataDir}: invalid argument` });
+  });
+
   it.each([
     ["a regular file as the data dir", (p: string) => writeFileSync(p, "x"), (p: string) => p],
     [
