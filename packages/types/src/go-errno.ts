@@ -1,0 +1,59 @@
+/**
+ * Go's wording of operating-system errors. Upstream's messages embed Go's `syscall.Errno` texts
+ * (glibc's table, lower-case first letter: `open /x: no such file or directory`); Node's and Bun's own
+ * messages follow libuv's table, which differs in places (ELOOP) and always carries the errno name and
+ * the call. Every package that words an I/O failure the way upstream does takes the text from here.
+ * Pure data, no I/O.
+ */
+
+const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
+  EACCES: "permission denied",
+  EAGAIN: "resource temporarily unavailable",
+  EBADF: "bad file descriptor",
+  EBUSY: "device or resource busy",
+  EDQUOT: "disk quota exceeded",
+  EEXIST: "file exists",
+  EFAULT: "bad address",
+  EFBIG: "file too large",
+  EINTR: "interrupted system call",
+  EINVAL: "invalid argument",
+  EIO: "input/output error",
+  EISDIR: "is a directory",
+  ELOOP: "too many levels of symbolic links",
+  EMFILE: "too many open files",
+  EMLINK: "too many links",
+  ENAMETOOLONG: "file name too long",
+  ENFILE: "too many open files in system",
+  ENODEV: "no such device",
+  ENOENT: "no such file or directory",
+  ENOLCK: "no locks available",
+  ENOMEM: "cannot allocate memory",
+  ENOSPC: "no space left on device",
+  ENOTDIR: "not a directory",
+  ENOTSUP: "operation not supported",
+  ENXIO: "no such device or address",
+  EOPNOTSUPP: "operation not supported",
+  EOVERFLOW: "value too large for defined data type",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ETXTBSY: "text file busy",
+  EXDEV: "invalid cross-device link",
+  // Not an errno: Node and Bun refuse a path holding a NUL byte before any system call. Go's call fails
+  // with EINVAL for the same path, so upstream prints this text.
+  ERR_INVALID_ARG_VALUE: "invalid argument",
+};
+
+/**
+ * Go's text for an errno name (`ENOENT` → `no such file or directory`), or undefined when the table
+ * does not know it. Never throws.
+ */
+export function goErrnoText(code: string | undefined): string | undefined {
+  return code === undefined ? undefined : GO_ERRNO_TEXT[code];
+}
+
+/** The errno name (`ENOSPC`, ...) of a Node or Bun system error, or undefined for anything else. */
+export function errnoCode(err: unknown): string | undefined {
+  if (typeof err !== "object" || err === null || !("code" in err)) return undefined;
+  const code = (err as { code: unknown }).code;
+  return typeof code === "string" ? code : undefined;
+}
