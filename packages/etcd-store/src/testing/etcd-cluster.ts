@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
@@ -173,12 +173,40 @@ class Member implements EtcdMember {
   }
 
   pause(): void {
-    this.child?.kill("SIGSTOP");
+    const child = this.child;
+    if (child === undefined) return;
+    child.kill("SIGSTOP");
+    // kill(2) returns once the signal is queued, not once every thread of etcd has stopped: a request
+    // sent right after could still be served. Wait until each thread reports the stopped state.
+    if (child.pid !== undefined) waitUntilStopped(child.pid);
   }
 
   resume(): void {
     this.child?.kill("SIGCONT");
   }
+}
+
+/** Blocks (at most 5 s) until every thread of `pid` is in the stopped state (`T` in /proc). */
+function waitUntilStopped(pid: number): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; attempt < 5000; attempt++) {
+    let stopped = true;
+    try {
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8");
+        // The state is the field after the parenthesised command name.
+        const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+        if (state !== "T" && state !== "t") stopped = false;
+      }
+    } catch {
+      // Deliberately ignored: a thread that exited between listing and reading counts as stopped; a
+      // process that is gone has nothing left to serve.
+      return;
+    }
+    if (stopped) return;
+    Atomics.wait(pause, 0, 0, 1);
+  }
+  throw new Error(`etcd (pid ${pid}) did not stop within 5 s of SIGSTOP`);
 }
 
 async function launch(dir: string, size: number, tls: EtcdServerTls | undefined): Promise<Member[]> {
