@@ -56,8 +56,13 @@ export function jsonKind(value: JsonValue): string {
   return "array";
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** Go's case folding of a JSON key for matching it against a field name. */
 export function foldName(name: string): string {
+  // Every key of a real config is ASCII, where the folding is plain upper-casing; the replace below
+  // calls back into JavaScript once per letter, which a one-shot process pays for dozens of keys.
+  if (!NON_ASCII.test(name)) return name.toUpperCase();
   return name.replace(/[a-z\u017f\u212a]/g, (c) => {
     if (c === "\u017f") return "S";
     if (c === "\u212a") return "K";
