@@ -2,7 +2,7 @@ export type { CniArgFields, CniArgParser, ParsedCniArgs } from "./cni-args.js";
 export { parseCniArgBool, parseCniArgString, parseCniArgs } from "./cni-args.js";
 export type { CniErrorCode, CniErrorJson, CniErrorOptions } from "./errors.js";
 export { CNI_ERROR_CODES, CniError, isCniError, toCniError } from "./errors.js";
-export { errnoCode, goErrnoText } from "./go-errno.js";
+export { errnoCode, errnoName, goErrnoText } from "./go-errno.js";
 export { goQuote, goQuoteList } from "./go-quote.js";
 export { printError, printJson } from "./print-json.js";
 export type { AnyResult, ResultFamily } from "./result/any-result.js";

@@ -1,5 +1,6 @@
+import { constants } from "node:os";
 import { describe, expect, it } from "vitest";
-import { errnoCode, goErrnoText } from "../src/index.js";
+import { errnoCode, errnoName, goErrnoText } from "../src/index.js";
 
 describe("goErrnoText", () => {
   it.each([
@@ -26,5 +27,24 @@ describe("errnoCode", () => {
     [null, undefined],
   ])("reads the code of %o", (err, code) => {
     expect(errnoCode(err)).toBe(code);
+  });
+});
+
+describe("errnoName", () => {
+  it("names every errno it knows as Node does, and Go has a text for each", () => {
+    const byName = constants.errno as Readonly<Record<string, number>>;
+    let known = 0;
+    for (let errno = 1; errno < 200; errno++) {
+      const name = errnoName(errno);
+      if (name === `E${errno}`) continue;
+      known++;
+      expect(byName[name]).toBe(errno);
+      expect(goErrnoText(name)).toBeDefined();
+    }
+    expect(known).toBeGreaterThan(25);
+  });
+
+  it("gives an unknown errno a name of its own", () => {
+    expect(errnoName(4095)).toBe("E4095");
   });
 });
