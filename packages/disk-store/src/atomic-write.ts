@@ -1,16 +1,7 @@
-import {
-  closeSync,
-  constants,
-  fsyncSync,
-  linkSync,
-  openSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from "node:fs";
-import { join } from "node:path";
 import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
 import { errnoCode, ioError, ioError2 } from "./io-error.js";
+import { OPEN_FLAGS, sys } from "./sys/index.js";
+import { join } from "./sys/path.js";
 
 /** How {@link atomicWrite} gives the new content its name. */
 export interface AtomicWriteOptions {
@@ -72,14 +63,14 @@ export async function atomicWrite(
 
   if (options.exclusive) {
     try {
-      linkSync(temp, target);
+      sys.link(temp, target);
     } catch (err) {
       removeQuietly(temp);
       if (errnoCode(err) === "EEXIST") return false;
       throw ioError2("link", temp, target, err);
     }
     try {
-      unlinkSync(temp);
+      sys.unlink(temp);
     } catch (err) {
       // Both names point at the same file; leave neither, so a failed write never holds an address.
       removeQuietly(target);
@@ -89,7 +80,7 @@ export async function atomicWrite(
   }
 
   try {
-    renameSync(temp, target);
+    sys.rename(temp, target);
   } catch (err) {
     removeQuietly(temp);
     throw ioError2("rename", temp, target, err);
@@ -99,13 +90,13 @@ export async function atomicWrite(
 
 /** Creates, fills, optionally syncs and closes a fresh temp file in `dir`; returns its path. */
 function writeTempFile(dir: string, name: string, bytes: Uint8Array, options: AtomicWriteOptions): string {
-  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = OPEN_FLAGS;
   let fd: number | undefined;
   let temp = "";
   for (let attempt = 0; fd === undefined; attempt++) {
     temp = join(dir, `.${name}.tmp-${process.pid}-${tempCounter++}`);
     try {
-      fd = openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, options.mode);
+      fd = sys.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, options.mode);
     } catch (err) {
       if (errnoCode(err) !== "EEXIST" || attempt + 1 >= MAX_TEMP_ATTEMPTS) throw ioError("open", temp, err);
     }
@@ -113,10 +104,10 @@ function writeTempFile(dir: string, name: string, bytes: Uint8Array, options: At
 
   let op = "write";
   try {
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+    for (let off = 0; off < bytes.length; ) off += sys.write(fd, bytes, off, bytes.length - off);
     if (options.fsync) {
       op = "sync";
-      fsyncSync(fd);
+      sys.fsync(fd);
     }
   } catch (err) {
     closeQuietly(fd);
@@ -124,7 +115,7 @@ function writeTempFile(dir: string, name: string, bytes: Uint8Array, options: At
     throw ioError(op, temp, err);
   }
   try {
-    closeSync(fd);
+    sys.close(fd);
   } catch (err) {
     // close(2) can report a deferred write error (NFS, quota): the content may be incomplete.
     removeQuietly(temp);
@@ -137,7 +128,7 @@ function writeTempFile(dir: string, name: string, bytes: Uint8Array, options: At
 // original error, and there is nothing more useful to do with it.
 function removeQuietly(path: string): void {
   try {
-    unlinkSync(path);
+    sys.unlink(path);
   } catch {
     // Deliberately ignored, see above.
   }
@@ -145,7 +136,7 @@ function removeQuietly(path: string): void {
 
 function closeQuietly(fd: number): void {
   try {
-    closeSync(fd);
+    sys.close(fd);
   } catch {
     // Deliberately ignored: the write error being reported matters more.
   }

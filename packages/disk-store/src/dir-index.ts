@@ -7,20 +7,7 @@
 // Writes go network directory first, then buckets, then the state file, each file through a temp
 // file and rename(2), so a kill at any instant leaves a state that no longer matches (or a bucket
 // whose checksum does not), and the next locked call rebuilds.
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  unlinkSync,
-  writeSync,
-} from "node:fs";
-import { join } from "node:path";
+
 import { atomicWrite } from "./atomic-write.js";
 import type { DirStamp, IndexState } from "./index-format.js";
 import {
@@ -40,6 +27,8 @@ import {
 } from "./index-format.js";
 import { errnoCode } from "./io-error.js";
 import { readRegularFile } from "./read-regular-file.js";
+import { OPEN_FLAGS, removeTree, sys } from "./sys/index.js";
+import { join } from "./sys/path.js";
 
 /** What {@link DirIndex.probe} found. */
 export type IndexProbe =
@@ -61,13 +50,13 @@ let tempCounter = 0;
 
 /** The network directory's stamp; throws what lstat throws. */
 function stampOf(dir: string): DirStamp {
-  const st = lstatSync(dir, { bigint: true });
+  const st = sys.lstat(dir);
   return { dev: st.dev, ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
 }
 
 function unlinkIfPresent(path: string): void {
   try {
-    unlinkSync(path);
+    sys.unlink(path);
   } catch (err) {
     if (errnoCode(err) !== "ENOENT") throw err;
   }
@@ -76,12 +65,12 @@ function unlinkIfPresent(path: string): void {
 /** Discards a temp file that will not be published (closing it first when still open). */
 function removeTemp(fd: number | undefined, path: string): void {
   try {
-    if (fd !== undefined) closeSync(fd);
+    if (fd !== undefined) sys.close(fd);
   } catch {
     // Deliberately ignored: nothing written to a discarded temp file matters.
   }
   try {
-    unlinkSync(path);
+    sys.unlink(path);
   } catch {
     // Deliberately ignored: a leftover temp file is removed by the next full write.
   }
@@ -106,8 +95,8 @@ export class DirIndex {
   probe(): IndexProbe {
     try {
       // lstat: a symbolic link planted under our name is never followed (it is replaced on rebuild).
-      // throwIfNoEntry: the usual "no index yet" is an answer, not an exception (cheaper in Bun).
-      const st = lstatSync(this.#path, { throwIfNoEntry: false });
+      // The usual "no index yet" is an answer, not an exception (cheaper in Bun).
+      const st = sys.lstatIfExists(this.#path);
       if (st === undefined || !st.isDirectory()) return { kind: "absent" };
     } catch {
       // Deliberately swallowed: whatever keeps us from the index (ENOENT, mostly) means "none".
@@ -153,11 +142,11 @@ export class DirIndex {
     // Bucket files are replaced by rename below. Everything else goes first: the old state (which may
     // still match the network directory, for a rebuild of a corrupt bucket; gone, a kill in the
     // middle leaves no state at all), temp files a killed writer left, and anything planted (a link,
-    // a directory under a bucket's name; rmSync never follows a link).
+    // a directory under a bucket's name; removeTree never follows a link).
     const oldBuckets: string[] = [];
-    for (const entry of readdirSync(this.#path, { withFileTypes: true })) {
+    for (const entry of sys.readdir(this.#path)) {
       if (entry.isFile() && BUCKET_NAME.test(entry.name)) oldBuckets.push(entry.name);
-      else rmSync(join(this.#path, entry.name), { recursive: true, force: true });
+      else removeTree(join(this.#path, entry.name));
     }
     // Taken after our last change to the network directory (creating the index directory is one).
     const stamp = stampOf(this.#netDir);
@@ -217,16 +206,16 @@ export class DirIndex {
    */
   async writeState(state: IndexState, stamp: DirStamp): Promise<boolean> {
     const bytes = Buffer.from(encodeState(state), "utf8");
-    const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
+    const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = OPEN_FLAGS;
     const temp = join(this.#path, `.${STATE_FILE_NAME}.tmp-${process.pid}-${tempCounter++}`);
-    const fd = openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+    const fd = sys.open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
     let open = true;
     try {
       const deadline = performance.now() + CLOCK_WAIT_MS;
       for (let attempt = 0; ; attempt++) {
         // Rewriting the same bytes at offset 0 is what stamps the file with the clock's time again.
-        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off, off);
-        const written = fstatSync(fd, { bigint: true }).mtimeNs;
+        for (let off = 0; off < bytes.length; ) off += sys.write(fd, bytes, off, bytes.length - off, off);
+        const written = sys.fstat(fd).mtimeNs;
         if (written > stamp.mtimeNs && written > stamp.ctimeNs) break;
         if (performance.now() > deadline) {
           removeTemp(fd, temp);
@@ -235,8 +224,8 @@ export class DirIndex {
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 1));
       }
       open = false;
-      closeSync(fd);
-      renameSync(temp, join(this.#path, STATE_FILE_NAME));
+      sys.close(fd);
+      sys.rename(temp, join(this.#path, STATE_FILE_NAME));
       return true;
     } catch (err) {
       removeTemp(open ? fd : undefined, temp);
@@ -252,18 +241,18 @@ export class DirIndex {
   /** Removes the index directory with everything in it (the store went back to plain scans). */
   remove(): void {
     this.invalidate();
-    rmSync(this.#path, { recursive: true, force: true });
+    removeTree(this.#path);
   }
 
   #ensureDir(): void {
     try {
-      if (lstatSync(this.#path).isDirectory()) return;
+      if (sys.lstat(this.#path).isDirectory()) return;
       // Not a directory (a file, a symbolic link): the name is ours, and unlink removes the link itself.
-      unlinkSync(this.#path);
+      sys.unlink(this.#path);
     } catch (err) {
       if (errnoCode(err) !== "ENOENT") throw err;
     }
-    mkdirSync(this.#path, { mode: 0o700 });
+    sys.mkdir(this.#path, 0o700);
   }
 
   async #writeBucket(n: number, text: string): Promise<string> {

@@ -1,6 +1,3 @@
-import type { Dirent } from "node:fs";
-import { lstatSync, readdirSync, unlinkSync } from "node:fs";
-import { join } from "node:path";
 import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
 import { atomicWrite, isTempFileName } from "./atomic-write.js";
 import { DirIndex } from "./dir-index.js";
@@ -25,6 +22,9 @@ import {
   parseReservation,
   reservationKey,
 } from "./reservation-content.js";
+import type { DirEntry } from "./sys/index.js";
+import { sys } from "./sys/index.js";
+import { join } from "./sys/path.js";
 
 /** Where upstream keeps its network directories when the config sets no `dataDir`. */
 export const DEFAULT_DATA_DIR = "/var/lib/cni/networks";
@@ -159,8 +159,8 @@ export async function openDiskStore(options: DiskStoreOptions): Promise<DiskStor
 export async function openExistingDiskStore(options: DiskStoreOptions): Promise<DiskStore | undefined> {
   const dir = networkDir(options);
   try {
-    // throwIfNoEntry: a network never used is an answer, not an exception (cheaper in Bun).
-    if (lstatSync(dir, { throwIfNoEntry: false }) === undefined) return undefined;
+    // A network never used is an answer, not an exception (cheaper in Bun).
+    if (sys.lstatIfExists(dir) === undefined) return undefined;
   } catch (err) {
     throw ioError("lstat", dir, err);
   }
@@ -178,7 +178,7 @@ async function openIn(dir: string, options: DiskStoreOptions): Promise<DiskStore
   let isLink: boolean;
   let isDir: boolean;
   try {
-    const st = lstatSync(dir);
+    const st = sys.lstat(dir);
     isLink = st.isSymbolicLink();
     isDir = st.isDirectory();
   } catch (err) {
@@ -369,8 +369,8 @@ class NetworkDirStore implements DiskStore {
     for (const name of this.#readDir().filter(isTempFileName)) {
       const path = join(this.dir, name);
       try {
-        const st = lstatSync(path);
-        if (st.isFile() && st.mtimeMs < olderThan.getTime()) stale.push(name);
+        const st = sys.lstat(path);
+        if (st.isFile() && st.mtimeNs < BigInt(olderThan.getTime()) * 1_000_000n) stale.push(name);
       } catch (err) {
         if (errnoCode(err) !== "ENOENT") throw ioError("lstat", path, err);
       }
@@ -413,7 +413,7 @@ class NetworkDirStore implements DiskStore {
 
   #readDir(): string[] {
     try {
-      return readdirSync(this.dir);
+      return sys.readdir(this.dir).map((entry) => entry.name);
     } catch (err) {
       throw ioError("open", this.dir, err);
     }
@@ -424,9 +424,9 @@ class NetworkDirStore implements DiskStore {
    * 20), sorted by name. Under the lock, the result also becomes the session's index.
    */
   #scan(): IndexEntry[] {
-    let entries: Dirent[];
+    let entries: DirEntry[];
     try {
-      entries = readdirSync(this.dir, { withFileTypes: true });
+      entries = sys.readdir(this.dir);
     } catch (err) {
       throw ioError("open", this.dir, err);
     }
@@ -471,7 +471,7 @@ class NetworkDirStore implements DiskStore {
     for (const name of names) {
       const path = join(this.dir, name);
       try {
-        unlinkSync(path);
+        sys.unlink(path);
         onRemoved?.(name);
       } catch (err) {
         if (errnoCode(err) === "ENOENT") onRemoved?.(name);

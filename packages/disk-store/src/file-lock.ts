@@ -1,12 +1,11 @@
-import { closeSync, constants as fsConstants, fstatSync, openSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
 import { LOCK_FILE_NAME } from "./file-names.js";
 import type { FlockBinding } from "./flock-binding.js";
 import { LIBC, LOCK_EX, LOCK_NB, LOCK_SH, LOCK_UN } from "./flock-binding.js";
-import { loadBunFlock } from "./flock-bun.js";
 import { loadKoffiFlock } from "./flock-koffi.js";
 import { describeErrno, errnoCode, ioError } from "./io-error.js";
+import { isBun, OPEN_FLAGS, sys } from "./sys/index.js";
+import { join } from "./sys/path.js";
 
 /** What {@link flockFile} does: take the exclusive or the shared lock, or release it. */
 export type FlockOperation = "exclusive" | "shared" | "unlock";
@@ -49,16 +48,19 @@ const MAX_ATTEMPTS = 1000;
 
 let binding: Promise<FlockBinding> | undefined;
 
-/** True under Bun (the compiled plugin), false under Node. */
-function isBun(): boolean {
-  return process.versions.bun !== undefined || "Bun" in globalThis;
-}
-
-// Each FFI is imported only behind this check, so neither ends up in a build for the other runtime.
+// Bun: the flock(2) the system calls already bound through bun:ffi. Node: koffi, imported only here,
+// so it never ends up in the build for Bun.
 function loadBinding(): Promise<FlockBinding> {
   if (binding === undefined) {
     const ffi = isBun() ? "bun:ffi" : "koffi";
-    binding = (isBun() ? loadBunFlock() : loadKoffiFlock()).catch((err: unknown) => {
+    const flock = sys.flock;
+    const loaded: Promise<FlockBinding> =
+      flock !== undefined
+        ? Promise.resolve({ flock })
+        : isBun()
+          ? Promise.reject(new Error(`${LIBC} could not be bound through bun:ffi`))
+          : loadKoffiFlock();
+    binding = loaded.catch((err: unknown) => {
       binding = undefined;
       throw new CniError(CNI_ERROR_CODES.Internal, `cannot load flock(2) from ${LIBC} through ${ffi}`, {
         cause: err,
@@ -146,25 +148,25 @@ export interface FileLock {
 export async function openFileLock(path: string): Promise<FileLock> {
   let lockPath = path;
   try {
-    if (statSync(path).isDirectory()) lockPath = join(path, LOCK_FILE_NAME);
+    if (sys.stat(path).isDirectory()) lockPath = join(path, LOCK_FILE_NAME);
   } catch (err) {
     if (errnoCode(err) !== "ENOENT") throw ioError("stat", path, err);
   }
-  const { O_RDONLY, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = fsConstants;
+  const { O_RDONLY, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = OPEN_FLAGS;
   let fd: number;
   try {
     // upstream-compat: O_RDONLY|O_CREAT with mode 0750, exactly the file upstream's binary creates.
     // O_NOFOLLOW refuses a planted symlink; O_NONBLOCK keeps a planted FIFO from hanging the open.
-    fd = openSync(lockPath, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0o750);
+    fd = sys.open(lockPath, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0o750);
   } catch (err) {
     throw ioError("open", lockPath, err);
   }
   try {
-    if (!fstatSync(fd).isFile()) {
+    if (!sys.fstat(fd).isFile()) {
       throw new CniError(CNI_ERROR_CODES.IoFailure, `lock file ${lockPath} is not a regular file`);
     }
   } catch (err) {
-    closeSync(fd);
+    sys.close(fd);
     throw ioError("stat", lockPath, err);
   }
   return new OpenFileLock(lockPath, fd);
@@ -196,7 +198,7 @@ class OpenFileLock implements FileLock {
     if (fd === undefined) return;
     this.#fd = undefined;
     try {
-      closeSync(fd);
+      sys.close(fd);
     } catch (err) {
       throw ioError("close", this.path, err);
     }

@@ -1,8 +1,8 @@
-import type { Stats } from "node:fs";
-import { lstatSync, mkdirSync, statSync } from "node:fs";
-import { dirname } from "node:path";
 import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
 import { ioError } from "./io-error.js";
+import type { FileStat } from "./sys/index.js";
+import { sys } from "./sys/index.js";
+import { dirname } from "./sys/path.js";
 
 /**
  * Creates `path` and any missing parents with `mode` (the umask applies), like Go's `os.MkdirAll`,
@@ -21,7 +21,7 @@ export function mkdirAll(path: string, mode: number): void {
   const parent = dirname(path);
   if (parent !== path) mkdirAll(parent, mode);
   try {
-    mkdirSync(path, mode);
+    sys.mkdir(path, mode);
   } catch (err) {
     // Someone else (another ADD) may have made it meanwhile: that is success.
     if (isDirectory(path)) return;
@@ -29,10 +29,10 @@ export function mkdirAll(path: string, mode: number): void {
   }
 }
 
-function statOrUndefined(path: string): Stats | undefined {
+function statOrUndefined(path: string): FileStat | undefined {
   try {
-    // throwIfNoEntry: a missing directory (ADD's first call) is an answer, not an exception.
-    return statSync(path, { throwIfNoEntry: false });
+    // A missing directory (ADD's first call) is an answer, not an exception.
+    return sys.statIfExists(path);
   } catch {
     // As Go's MkdirAll: any failure to stat means "go on and create it"; if that is impossible, the
     // mkdir below (or the parent's) reports why, for the directory that actually failed.
@@ -42,7 +42,7 @@ function statOrUndefined(path: string): Stats | undefined {
 
 function isDirectory(path: string): boolean {
   try {
-    return lstatSync(path).isDirectory();
+    return sys.lstat(path).isDirectory();
   } catch {
     // Whatever made the mkdir fail is reported by the caller; this only answers yes or no.
     return false;

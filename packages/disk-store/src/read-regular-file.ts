@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { errnoCode, ioError } from "./io-error.js";
+import { OPEN_FLAGS, readAllText, sys } from "./sys/index.js";
 
 /**
  * The UTF-8 content of the file at `path`, read without following a symbolic link in its last
@@ -9,23 +9,23 @@ import { errnoCode, ioError } from "./io-error.js";
  * @throws CniError 5 (`open <path>: ...`, `read <path>: ...`) for any other failure.
  */
 export function readRegularFile(path: string): string | undefined {
-  const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = constants;
+  const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = OPEN_FLAGS;
   let fd: number;
   try {
-    fd = openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    fd = sys.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
   } catch (err) {
     const code = errnoCode(err);
     if (code === "ENOENT" || code === "ELOOP") return undefined;
     throw ioError("open", path, err);
   }
   try {
-    if (!fstatSync(fd).isFile()) return undefined;
-    return readFileSync(fd, "utf8");
+    if (!sys.fstat(fd).isFile()) return undefined;
+    return readAllText(fd);
   } catch (err) {
     throw ioError("read", path, err);
   } finally {
     try {
-      closeSync(fd);
+      sys.close(fd);
     } catch {
       // Deliberately ignored: closing a descriptor opened read-only cannot lose data.
     }
