@@ -3,8 +3,9 @@
  * plugin itself runs in (that would reconfigure the host).
  */
 
-import { statSync } from "node:fs";
 import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
+import type { FileIdentity } from "./sys/index.js";
+import { sys } from "./sys/index.js";
 
 /** Where Linux exposes the calling process's own network namespace. */
 export const OWN_NETNS_PATH = "/proc/self/ns/net";
@@ -25,22 +26,23 @@ export function isNetnsOverride(value: string): boolean {
  * `get plugin's netns failed` when the plugin's own namespace cannot be read.
  */
 export function checkNetns(netnsPath: string, ownNetnsPath: string = OWN_NETNS_PATH): void {
-  let target: { dev: bigint; ino: bigint } | undefined;
+  let target: FileIdentity | undefined;
   try {
-    // throwIfNoEntry: a namespace already gone (DEL) is common, and an exception costs start-up.
-    target = statSync(netnsPath, { bigint: true, throwIfNoEntry: false });
+    // A namespace already gone (DEL) is common, and an exception costs start-up.
+    target = sys.identify(netnsPath);
   } catch {
     // Deliberately swallowed: an unreadable CNI_NETNS is not this check's concern.
     return;
   }
   // A missing CNI_NETNS passes as well, for the same reason.
   if (target === undefined) return;
-  let own: { dev: bigint; ino: bigint };
+  let own: FileIdentity | undefined;
   try {
-    own = statSync(ownNetnsPath, { bigint: true });
+    own = sys.identify(ownNetnsPath);
   } catch (err) {
     throw new CniError(CNI_ERROR_CODES.InvalidNetNs, "get plugin's netns failed", { cause: err });
   }
+  if (own === undefined) throw new CniError(CNI_ERROR_CODES.InvalidNetNs, "get plugin's netns failed");
   if (target.dev === own.dev && target.ino === own.ino) {
     throw new CniError(
       CNI_ERROR_CODES.InvalidNetNs,

@@ -6,8 +6,8 @@
  * output is complete before the process exits, in Node and in Bun.
  */
 
-import { readSync, writeSync } from "node:fs";
 import type { PluginIo } from "./plugin-types.js";
+import { sys } from "./sys/index.js";
 
 const CHUNK_BYTES = 64 * 1024;
 
@@ -50,7 +50,7 @@ export function readAll(fd: number, name: string): Buffer {
   for (;;) {
     let count: number;
     try {
-      count = readSync(fd, buffer, 0, buffer.length, null);
+      count = sys.read(fd, buffer, 0, buffer.length);
     } catch (err) {
       if (isRetryable(err)) {
         sleep(RETRY_SLEEP_MS);
@@ -75,7 +75,7 @@ export function writeAll(fd: number, name: string, text: string): void {
   let offset = 0;
   while (offset < bytes.length) {
     try {
-      offset += writeSync(fd, bytes, offset, bytes.length - offset);
+      offset += sys.write(fd, bytes, offset, bytes.length - offset);
     } catch (err) {
       if (isRetryable(err)) {
         sleep(RETRY_SLEEP_MS);
