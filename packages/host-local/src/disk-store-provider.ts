@@ -2,10 +2,9 @@
  * The plugin's store: `@cni-ts/disk-store`, upstream's file-per-address layout under the config's
  * `dataDir`.
  */
-// Synchronous fs only: the plugin is one short call, and loading node:fs/promises (with node:events)
-// only for STATUS's checks would cost every command's start-up.
-import { accessSync, constants, lstatSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+// STATUS's checks use node:fs, synchronous and obtained only when they run (not imported): the
+// compiled plugin's other calls never load it (see @cni-ts/disk-store's system calls), and
+// node:fs/promises (with node:events) would cost more still.
 import type { IpamConfig } from "@cni-ts/allocator";
 import { DEFAULT_DATA_DIR, openDiskStore, openExistingDiskStore } from "@cni-ts/disk-store";
 import { CNI_ERROR_CODES, CniError, isCniError } from "@cni-ts/types";
@@ -26,7 +25,18 @@ function unusable(err: unknown, path: string, op: string): CniError {
   );
 }
 
+/** node:fs, loaded on first use (STATUS only). */
+function fs(): typeof import("node:fs") {
+  return process.getBuiltinModule("node:fs");
+}
+
+/** node:path, loaded on first use (STATUS only). */
+function path(): typeof import("node:path") {
+  return process.getBuiltinModule("node:path");
+}
+
 function checkWritableDir(path: string): void {
+  const { accessSync, constants } = fs();
   try {
     // W_OK is refused on a read-only mount even for root; X_OK is needed to create entries inside.
     accessSync(path, constants.W_OK | constants.X_OK);
@@ -40,11 +50,12 @@ function checkWritableDir(path: string): void {
  * which therefore has to be a writable directory.
  */
 function checkCreatable(dir: string): void {
+  const { dirname, resolve } = path();
   let ancestor = dirname(resolve(dir));
   for (;;) {
     try {
       // stat, not lstat: creating the directories follows links in the parents, like mkdir -p.
-      const st = statSync(ancestor);
+      const st = fs().statSync(ancestor);
       if (!st.isDirectory()) {
         throw new CniError(
           CNI_ERROR_CODES.PluginNotAvailable,
@@ -63,20 +74,21 @@ function checkCreatable(dir: string): void {
 }
 
 function checkLockFile(dir: string): void {
-  const path = join(dir, "lock");
+  const lockPath = path().join(dir, "lock");
+  const { accessSync, constants, lstatSync } = fs();
   try {
-    const st = lstatSync(path);
+    const st = lstatSync(lockPath);
     if (!st.isFile()) {
       throw new CniError(
         CNI_ERROR_CODES.PluginNotAvailable,
-        `cannot use the data dir: lock file ${path} is not a regular file`,
+        `cannot use the data dir: lock file ${lockPath} is not a regular file`,
       );
     }
-    accessSync(path, constants.R_OK);
+    accessSync(lockPath, constants.R_OK);
   } catch (err) {
     // A missing lock file is created by the next ADD, in a directory already known to be writable.
     if (errnoCode(err) === "ENOENT") return;
-    throw isCniError(err) ? err : unusable(err, path, "open");
+    throw isCniError(err) ? err : unusable(err, lockPath, "open");
   }
 }
 
@@ -91,10 +103,10 @@ export const diskStoreProvider: StoreProvider = {
   openExistingStore: (config) => openExistingDiskStore(diskOptions(config)),
   async checkUsable(config) {
     const { dataDir, network } = diskOptions(config);
-    const dir = join(dataDir, network);
+    const dir = path().join(dataDir, network);
     let kind: "directory" | "link" | "other";
     try {
-      const st = lstatSync(dir);
+      const st = fs().lstatSync(dir);
       kind = st.isDirectory() ? "directory" : st.isSymbolicLink() ? "link" : "other";
     } catch (err) {
       if (errnoCode(err) === "ENOENT") return checkCreatable(dir);

@@ -1,7 +1,6 @@
 /**
  * resolv.conf parsing for ADD's `dns` result (contract section 8; upstream `dns.go`).
  */
-import { closeSync, constants, openSync, readSync } from "node:fs";
 import { CNI_ERROR_CODES, CniError, type Dns } from "@cni-ts/types";
 import { goPathErrorText } from "./go-error-text.js";
 import { goFields, goTrimSpace } from "./go-strings.js";
@@ -66,6 +65,9 @@ const READ_CHUNK_BYTES = 64 * 1024;
  *   `read <path>: larger than 1048576 bytes; resolvConf must name a resolv.conf file` beyond the limit.
  */
 export async function parseResolvConf(path: string): Promise<Dns> {
+  // Obtained here, not imported: only an ADD whose config names a resolv.conf pays for loading node:fs
+  // (the compiled plugin's other calls avoid it, see @cni-ts/disk-store's system calls).
+  const { closeSync, constants, openSync, readSync } = process.getBuiltinModule("node:fs");
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -73,7 +75,7 @@ export async function parseResolvConf(path: string): Promise<Dns> {
     throw new CniError(CNI_ERROR_CODES.Internal, goPathErrorText(err, path, "open"), { cause: err });
   }
   try {
-    return parseResolvConfText(readAtMost(fd, path, RESOLV_CONF_MAX_BYTES).toString("utf8"));
+    return parseResolvConfText(readAtMost(readSync, fd, path, RESOLV_CONF_MAX_BYTES).toString("utf8"));
   } finally {
     try {
       closeSync(fd);
@@ -83,8 +85,13 @@ export async function parseResolvConf(path: string): Promise<Dns> {
   }
 }
 
-/** Reads `fd` to its end, failing as soon as more than `limit` bytes have arrived. */
-function readAtMost(fd: number, path: string, limit: number): Buffer {
+/** Reads `fd` to its end with `readSync`, failing as soon as more than `limit` bytes have arrived. */
+function readAtMost(
+  readSync: (fd: number, buffer: Buffer, offset: number, length: number, position: null) => number,
+  fd: number,
+  path: string,
+  limit: number,
+): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
