@@ -19,8 +19,9 @@ export function readRegularFile(path: string): string | undefined {
     throw ioError("open", path, err);
   }
   try {
-    if (!sys.fstat(fd).isFile()) return undefined;
-    return readAllText(fd);
+    const st = sys.fstat(fd);
+    if (!st.isFile()) return undefined;
+    return readAllText(fd, Number(st.size));
   } catch (err) {
     throw ioError("read", path, err);
   } finally {

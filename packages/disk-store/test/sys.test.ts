@@ -48,8 +48,13 @@ describe("the system-call layer", () => {
     expect(transcript.get("statIfExists file/below")).toEqual({ error: "ENOTDIR" });
     expect(transcript.get("stat file/below")).toEqual({ error: "ENOTDIR" });
     expect(transcript.get("readdir base")).toEqual({ ok: ["big:f", "dir:d", "file:f", "link:l"] });
-    expect(transcript.get("read file")).toMatchObject({ ok: [{ kind: "file" }, "contents\nof a file\n"] });
+    expect(transcript.get("read file")).toMatchObject({
+      ok: [{ kind: "file", size: "19" }, "contents\nof a file\n"],
+    });
     expect(transcript.get("read big")).toEqual({ ok: [200_016, "startxxxxxxx", "xünïcødé end"] });
+    expect(transcript.get("read without a size")).toEqual({ ok: "contents\nof a file\n" });
+    // Like Node's readFileSync: what fstat said, even if the file grew since.
+    expect(transcript.get("read with a stale size")).toEqual({ ok: "contents" });
     expect(transcript.get("open link nofollow")).toEqual({ error: "ELOOP" });
     expect(transcript.get("open file as directory")).toEqual({ error: "ENOTDIR" });
     expect(transcript.get("open with NUL")).toEqual({ error: "ERR_INVALID_ARG_VALUE" });

@@ -16,6 +16,8 @@ export interface FileStat {
   readonly mtimeNs: bigint;
   /** Last change of the inode, in nanoseconds. */
   readonly ctimeNs: bigint;
+  /** Size in bytes (of the content, for a regular file). */
+  readonly size: bigint;
   isFile(): boolean;
   isDirectory(): boolean;
   isSymbolicLink(): boolean;

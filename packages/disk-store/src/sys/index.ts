@@ -31,11 +31,23 @@ const readBuffer = new Uint8Array(64 * 1024);
 
 /**
  * Reads descriptor `fd` from its current offset to end of file and decodes it as UTF-8 (as
- * `Buffer.toString` does, a byte-order mark kept).
+ * `Buffer.toString` does, a byte-order mark kept). With `size`, the size fstat reported for a regular
+ * file, it stops once that many bytes have arrived, as Node's `readFileSync` does, which saves the
+ * read that would only find the end; a size of 0 (files whose size the kernel does not know) reads to
+ * the end.
  *
  * @throws what {@link Sys.read} throws.
  */
-export function readAllText(fd: number): string {
+export function readAllText(fd: number, size = 0): string {
+  if (size > 0 && size <= readBuffer.length) {
+    let filled = 0;
+    while (filled < size) {
+      const count = sys.read(fd, readBuffer, filled, size - filled);
+      if (count === 0) break;
+      filled += count;
+    }
+    return Buffer.from(readBuffer.buffer, readBuffer.byteOffset, filled).toString("utf8");
+  }
   const chunks: Buffer[] = [];
   let filled = 0;
   for (;;) {
