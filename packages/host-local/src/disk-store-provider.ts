@@ -46,6 +46,30 @@ function checkWritableDir(path: string): void {
 }
 
 /**
+ * An ADD creates a file (an inode) with a few bytes of content: with no free inode or no free block on
+ * the file system of `path`, it would fail with ENOSPC. File systems that report no totals (a count
+ * of 0, such as btrfs for inodes) are not judged on that count. Root may use the blocks reserved for
+ * it, as the plugin running as root would.
+ */
+function checkFreeSpace(path: string): void {
+  let stats: ReturnType<typeof import("node:fs").statfsSync>;
+  try {
+    stats = fs().statfsSync(path);
+  } catch (err) {
+    throw unusable(err, path, "statfs");
+  }
+  const freeBlocks = process.geteuid?.() === 0 ? stats.bfree : stats.bavail;
+  const lacking =
+    stats.files > 0 && stats.ffree === 0 ? "inodes" : stats.blocks > 0 && freeBlocks === 0 ? "blocks" : "";
+  if (lacking !== "") {
+    throw new CniError(
+      CNI_ERROR_CODES.PluginNotAvailable,
+      `cannot use the data dir: ${path}: no space left on device (no free ${lacking})`,
+    );
+  }
+}
+
+/**
  * The network directory does not exist: ADD would create it under the nearest existing ancestor,
  * which therefore has to be a writable directory.
  */
@@ -63,6 +87,7 @@ function checkCreatable(dir: string): void {
         );
       }
       checkWritableDir(ancestor);
+      checkFreeSpace(ancestor);
       return;
     } catch (err) {
       if (errnoCode(err) !== "ENOENT" || ancestor === dirname(ancestor)) {
@@ -96,7 +121,8 @@ function checkLockFile(dir: string): void {
  * The disk store of `<dataDir>/<name>` (`dataDir` `""` means `/var/lib/cni/networks`).
  * `openStore` creates the directory and lock file like upstream; `openExistingStore` creates nothing;
  * `checkUsable` checks, read-only, that the network directory (or, when it does not exist yet, its
- * nearest existing ancestor) is a writable directory and that the lock file, if present, can be opened.
+ * nearest existing ancestor) is a writable directory on a file system with a free inode and a free
+ * block, and that the lock file, if present, can be opened.
  */
 export const diskStoreProvider: StoreProvider = {
   openStore: (config) => openDiskStore(diskOptions(config)),
@@ -126,6 +152,7 @@ export const diskStoreProvider: StoreProvider = {
       );
     }
     checkWritableDir(dir);
+    checkFreeSpace(dir);
     checkLockFile(dir);
   },
 };

@@ -195,3 +195,39 @@ describe("ADD on a full data dir", { timeout: 60_000 }, () => {
     expect(addressesOf(again)).toEqual(["10.77.0.2"]);
   });
 });
+
+// STATUS (CNI 1.1) says whether an ADD could be served; on a full file system it could not.
+describe("STATUS on a full data dir", { timeout: 60_000 }, () => {
+  const status = (config: Json) =>
+    call({ command: "STATUS", containerId: "", stdin: { ...config, cniVersion: "1.1.0" } });
+
+  it.each([
+    { store: "a network used before", prefill: true, fill: "blocks", inodes: false },
+    { store: "a network used before", prefill: true, fill: "inodes", inodes: true },
+    { store: "a network never used", prefill: false, fill: "blocks", inodes: false },
+    { store: "a network never used", prefill: false, fill: "inodes", inodes: true },
+  ])(
+    "$store, no free $fill: code 50 naming it, nothing written, ready once space is freed",
+    async ({ prefill, fill, inodes }) => {
+      const conf = netConf(box.dataDir);
+      if (prefill) expect((await add("before", conf)).code).toBe(0);
+      const ready = await status(conf);
+      expect({ code: ready.code, stdout: ready.stdout }).toEqual({ code: 0, stdout: "" });
+
+      let fillers: string[] = [];
+      if (inodes) fillers = fillInodes();
+      else fillBlocks(0);
+      const before = snapshotTree(box.dataDir);
+      const err = expectCniError(await status(conf), `STATUS with no free ${fill}`, 50);
+      // The directory judged is the network's own, or for a network never used the data dir, where ADD
+      // would create it.
+      const judged = prefill ? box.networkDir : box.dataDir;
+      expect(err.msg).toBe(`cannot use the data dir: ${judged}: no space left on device (no free ${fill})`);
+      expect(snapshotTree(box.dataDir)).toEqual(before);
+
+      freeSpace(fillers);
+      const again = await status(conf);
+      expect({ code: again.code, stdout: again.stdout }).toEqual({ code: 0, stdout: "" });
+    },
+  );
+});
