@@ -7,6 +7,7 @@
  * machine rather than `JSON.parse`, whose errors name different things.
  */
 
+import { goJsonKind } from "@cni-ts/types";
 import { goQuoteByte } from "./go-quote.js";
 
 /** A JSON text that Go's decoder refuses; `message` is Go's error text. */
@@ -444,21 +445,6 @@ function probeFor(field: string): FieldProbe | undefined {
   return probes.get(field);
 }
 
-function kindOf(value: unknown): ValueKind {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  switch (typeof value) {
-    case "string":
-      return "string";
-    case "number":
-      return "number";
-    case "boolean":
-      return "bool";
-    default:
-      return "object";
-  }
-}
-
 /**
  * The fast path of {@link decodeGoStringField}: the engine's own `JSON.parse` (some 50 times faster
  * than the byte-level walk, which is what a one-shot plugin process pays for) wherever its answer
@@ -500,7 +486,7 @@ export function decodeStringFieldFast(
     const member = members[key];
     if (typeof member === "string") value = member;
     else if (member !== null) {
-      typeError ??= `json: cannot unmarshal ${kindOf(member)} into Go struct field .${field} of type string`;
+      typeError ??= `json: cannot unmarshal ${goJsonKind(member)} into Go struct field .${field} of type string`;
     }
   }
   return { value, typeError };

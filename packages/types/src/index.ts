@@ -8,6 +8,7 @@ export { printError, printJson } from "./print-json.js";
 export type { AnyResult, ResultFamily } from "./result/any-result.js";
 export { isCurrentResult, isResult020, isResult040, resultFamilyOf } from "./result/any-result.js";
 export { convertResult, toCurrentResult } from "./result/convert.js";
+export { kindOf as goJsonKind } from "./result/go-decode.js";
 export type { Dns, Interface, IpConfig, Result, Route } from "./result/model.js";
 export { parsePrevResult } from "./result/parse-prev-result.js";
 export { printResult } from "./result/print-result.js";
