@@ -3,36 +3,27 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SUPPORTED_VERSIONS } from "@cni-ts/types";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createAddCommand, createDelCommand, diskStoreProvider } from "../../../src/index.js";
 import {
   addressesOf,
   allowsSeveralPerFamily,
   currentResultOf,
   errorOf,
-  makeTempDir,
   netConf,
   readTree,
-  removeTempDir,
   reservationsOf,
   runPlugin,
+  useTestDirs,
   VERSIONED_IPS,
 } from "../support/plugin.js";
 import { withReadOnlyMount } from "../support/read-only-mount.js";
 
-let tmp = "";
-let dataDir = "";
-beforeEach(async () => {
-  tmp = await makeTempDir();
-  dataDir = join(tmp, "data");
-});
-afterEach(async () => {
-  await removeTempDir(tmp);
-});
+const dirs = useTestDirs();
 
 describe.each(SUPPORTED_VERSIONS)("ADD, cniVersion %s (contract 9.5)", (version) => {
   it("allocates dual stack with DNS and routes; DEL releases it", async () => {
-    const resolvConf = join(tmp, "resolv.conf");
+    const resolvConf = join(dirs.tmp, "resolv.conf");
     await writeFile(resolvConf, "nameserver 192.0.2.3\n");
     const routes = [
       { dst: "0.0.0.0/0" },
@@ -41,7 +32,7 @@ describe.each(SUPPORTED_VERSIONS)("ADD, cniVersion %s (contract 9.5)", (version)
       { dst: "2001:db8:2::/64", gw: "2001:db8:3::1" },
     ];
     const config = netConf(version, {
-      dataDir,
+      dataDir: dirs.dataDir,
       resolvConf,
       ranges: [[{ subnet: "10.1.2.0/24" }, { subnet: "10.2.2.0/24" }], [{ subnet: "2001:db8:1::/64" }]],
       routes,
@@ -60,7 +51,7 @@ describe.each(SUPPORTED_VERSIONS)("ADD, cniVersion %s (contract 9.5)", (version)
     expect(result.routes).toEqual(expect.arrayContaining(routes));
     expect(result.dns).toEqual({ nameservers: ["192.0.2.3"] });
 
-    const dir = join(dataDir, "mynet");
+    const dir = join(dirs.dataDir, "mynet");
     expect(await readTree(dir)).toStrictEqual({
       "10.1.2.2": "dummy\r\neth0",
       "2001:db8:1::2": "dummy\r\neth0",
@@ -75,8 +66,8 @@ describe.each(SUPPORTED_VERSIONS)("ADD, cniVersion %s (contract 9.5)", (version)
   });
 
   it("keeps two networks of one container apart", async () => {
-    const net0 = netConf(version, { dataDir, subnet: "10.1.2.0/24" }, { name: "mynet0" });
-    const net1 = netConf(version, { dataDir, subnet: "10.2.2.0/24" }, { name: "mynet1" });
+    const net0 = netConf(version, { dataDir: dirs.dataDir, subnet: "10.1.2.0/24" }, { name: "mynet0" });
+    const net1 = netConf(version, { dataDir: dirs.dataDir, subnet: "10.2.2.0/24" }, { name: "mynet1" });
 
     expect(addressesOf(await runPlugin({ command: "ADD", config: net0, ifname: "eth0" }))).toEqual([
       "10.1.2.2/24",
@@ -84,19 +75,25 @@ describe.each(SUPPORTED_VERSIONS)("ADD, cniVersion %s (contract 9.5)", (version)
     expect(addressesOf(await runPlugin({ command: "ADD", config: net1, ifname: "eth1" }))).toEqual([
       "10.2.2.2/24",
     ]);
-    expect(reservationsOf(await readTree(join(dataDir, "mynet0")))).toEqual({ "10.1.2.2": "dummy\r\neth0" });
-    expect(reservationsOf(await readTree(join(dataDir, "mynet1")))).toEqual({ "10.2.2.2": "dummy\r\neth1" });
+    expect(reservationsOf(await readTree(join(dirs.dataDir, "mynet0")))).toEqual({
+      "10.1.2.2": "dummy\r\neth0",
+    });
+    expect(reservationsOf(await readTree(join(dirs.dataDir, "mynet1")))).toEqual({
+      "10.2.2.2": "dummy\r\neth1",
+    });
 
     expect((await runPlugin({ command: "DEL", config: net0, ifname: "eth0" })).status).toBe(0);
-    expect(reservationsOf(await readTree(join(dataDir, "mynet0")))).toEqual({});
-    expect(reservationsOf(await readTree(join(dataDir, "mynet1")))).toEqual({ "10.2.2.2": "dummy\r\neth1" });
+    expect(reservationsOf(await readTree(join(dirs.dataDir, "mynet0")))).toEqual({});
+    expect(reservationsOf(await readTree(join(dirs.dataDir, "mynet1")))).toEqual({
+      "10.2.2.2": "dummy\r\neth1",
+    });
 
     expect((await runPlugin({ command: "DEL", config: net1, ifname: "eth1" })).status).toBe(0);
-    expect(reservationsOf(await readTree(join(dataDir, "mynet1")))).toEqual({});
+    expect(reservationsOf(await readTree(join(dirs.dataDir, "mynet1")))).toEqual({});
   });
 
   it("refuses a second ADD of the same container and ifname", async () => {
-    const config = netConf(version, { dataDir, subnet: "10.1.2.0/24" });
+    const config = netConf(version, { dataDir: dirs.dataDir, subnet: "10.1.2.0/24" });
     expect(addressesOf(await runPlugin({ command: "ADD", config }))).toEqual(["10.1.2.2/24"]);
 
     const again = await runPlugin({ command: "ADD", config });
@@ -112,32 +109,34 @@ describe.each(SUPPORTED_VERSIONS)("ADD, cniVersion %s (contract 9.5)", (version)
     expect((await runPlugin({ command: "ADD", config })).status).toBe(1);
 
     expect((await runPlugin({ command: "DEL", config })).status).toBe(0);
-    expect(reservationsOf(await readTree(join(dataDir, "mynet")))).toEqual({ "10.1.2.3": "testing\r\neth0" });
+    expect(reservationsOf(await readTree(join(dirs.dataDir, "mynet")))).toEqual({
+      "10.1.2.3": "testing\r\neth0",
+    });
     expect((await runPlugin({ command: "DEL", config, containerId: "testing" })).status).toBe(0);
-    expect(reservationsOf(await readTree(join(dataDir, "mynet")))).toEqual({});
+    expect(reservationsOf(await readTree(join(dirs.dataDir, "mynet")))).toEqual({});
   });
 
   it("DEL removes a legacy record holding only the container ID", async () => {
-    const config = netConf(version, { dataDir, subnet: "10.1.2.0/24" });
+    const config = netConf(version, { dataDir: dirs.dataDir, subnet: "10.1.2.0/24" });
     expect((await runPlugin({ command: "ADD", config })).status).toBe(0);
-    await writeFile(join(dataDir, "mynet", "10.1.2.2"), "dummy");
+    await writeFile(join(dirs.dataDir, "mynet", "10.1.2.2"), "dummy");
 
     expect((await runPlugin({ command: "DEL", config })).status).toBe(0);
-    expect(reservationsOf(await readTree(join(dataDir, "mynet")))).toEqual({});
+    expect(reservationsOf(await readTree(join(dirs.dataDir, "mynet")))).toEqual({});
   });
 
   it("DEL of a container never added succeeds and creates nothing", async () => {
-    const config = netConf(version, { dataDir, subnet: "10.1.2.0/24" });
+    const config = netConf(version, { dataDir: dirs.dataDir, subnet: "10.1.2.0/24" });
     expect(await runPlugin({ command: "DEL", config, containerId: "never" })).toEqual({
       status: 0,
       stdout: "",
       stderr: "",
     });
-    expect(await readTree(dataDir)).toBeUndefined();
+    expect(await readTree(dirs.dataDir)).toBeUndefined();
   });
 
   it("trims the container ID like upstream (commands called directly, bypassing skel)", async () => {
-    const config = netConf(version, { dataDir, subnet: "10.1.2.0/24" });
+    const config = netConf(version, { dataDir: dirs.dataDir, subnet: "10.1.2.0/24" });
     const args = {
       containerId: "   dummy\n ",
       netns: "/some/where",
@@ -151,16 +150,18 @@ describe.each(SUPPORTED_VERSIONS)("ADD, cniVersion %s (contract 9.5)", (version)
     };
     const result = await createAddCommand(diskStoreProvider)(args);
     expect(result.ips).toEqual([{ address: "10.1.2.2/24", gateway: "10.1.2.1" }]);
-    expect(reservationsOf(await readTree(join(dataDir, "mynet")))).toEqual({ "10.1.2.2": "dummy\r\neth0" });
+    expect(reservationsOf(await readTree(join(dirs.dataDir, "mynet")))).toEqual({
+      "10.1.2.2": "dummy\r\neth0",
+    });
 
     await createDelCommand(diskStoreProvider)(args);
-    expect(reservationsOf(await readTree(join(dataDir, "mynet")))).toEqual({});
+    expect(reservationsOf(await readTree(join(dirs.dataDir, "mynet")))).toEqual({});
   });
 
   it("prints no round-robin warning on the first ADD of a fresh network", async () => {
     const added = await runPlugin({
       command: "ADD",
-      config: netConf(version, { dataDir, subnet: "10.1.2.0/24" }),
+      config: netConf(version, { dataDir: dirs.dataDir, subnet: "10.1.2.0/24" }),
     });
     expect(added.status).toBe(0);
     expect(added.stdout + added.stderr).not.toContain("Error retrieving last reserved ip");
@@ -170,7 +171,7 @@ describe.each(SUPPORTED_VERSIONS)("ADD, cniVersion %s (contract 9.5)", (version)
   it("hands out the address requested in args.cni.ips", async () => {
     const config = netConf(
       version,
-      { dataDir, subnet: "10.1.2.0/24" },
+      { dataDir: dirs.dataDir, subnet: "10.1.2.0/24" },
       { args: { cni: { ips: ["10.1.2.88"] } } },
     );
     expect(addressesOf(await runPlugin({ command: "ADD", config }))).toEqual(["10.1.2.88/24"]);
@@ -179,7 +180,7 @@ describe.each(SUPPORTED_VERSIONS)("ADD, cniVersion %s (contract 9.5)", (version)
   it("hands out two requested addresses of one family from two range sets", async () => {
     const config = netConf(
       version,
-      { dataDir, ranges: [[{ subnet: "10.1.2.0/24" }], [{ subnet: "10.1.3.0/24" }]] },
+      { dataDir: dirs.dataDir, ranges: [[{ subnet: "10.1.2.0/24" }], [{ subnet: "10.1.3.0/24" }]] },
       { args: { cni: { ips: ["10.1.2.88", "10.1.3.77"] } } },
     );
     const added = await runPlugin({ command: "ADD", config });
@@ -197,7 +198,7 @@ describe.each(SUPPORTED_VERSIONS)("ADD, cniVersion %s (contract 9.5)", (version)
     const config = netConf(
       version,
       {
-        dataDir,
+        dataDir: dirs.dataDir,
         ranges: [[{ subnet: "172.16.1.0/24" }, { subnet: "10.1.2.0/24" }], [{ subnet: "2001:db8:1::/48" }]],
       },
       { args: { cni: { ips: ["10.1.2.88", "2001:db8:1::999"] } } },
@@ -211,7 +212,7 @@ describe.each(SUPPORTED_VERSIONS)("ADD, cniVersion %s (contract 9.5)", (version)
   it("fails when two requested addresses fall into one range set, and keeps nothing", async () => {
     const config = netConf(
       version,
-      { dataDir, ranges: [[{ subnet: "10.1.2.0/24" }], [{ subnet: "10.1.3.0/24" }]] },
+      { dataDir: dirs.dataDir, ranges: [[{ subnet: "10.1.2.0/24" }], [{ subnet: "10.1.3.0/24" }]] },
       { args: { cni: { ips: ["10.1.2.88", "10.1.2.77"] } } },
     );
     const added = await runPlugin({ command: "ADD", config });
@@ -219,7 +220,7 @@ describe.each(SUPPORTED_VERSIONS)("ADD, cniVersion %s (contract 9.5)", (version)
     if (allowsSeveralPerFamily(version)) {
       // Deterministic (upstream picks at random): the first request in order wins the set.
       expect(errorOf(added)).toEqual({ code: 999, msg: "failed to allocate all requested IPs: 10.1.2.77" });
-      expect(reservationsOf(await readTree(join(dataDir, "mynet")))).toEqual({});
+      expect(reservationsOf(await readTree(join(dirs.dataDir, "mynet")))).toEqual({});
     } else {
       expect(errorOf(added).msg).toBe(
         `CNI version ${version} does not support more than 1 address per family`,
@@ -231,7 +232,7 @@ describe.each(SUPPORTED_VERSIONS)("ADD, cniVersion %s (contract 9.5)", (version)
 describe("ADD rollback (contract 5.3, DECISION)", () => {
   it("keeps the addresses the container held before a failed ADD", async () => {
     const config = netConf("1.1.0", {
-      dataDir,
+      dataDir: dirs.dataDir,
       ranges: [[{ subnet: "10.1.2.0/24" }], [{ subnet: "2001:db8::/64" }]],
     });
     const first = await runPlugin({ command: "ADD", config, containerId: "c6", cniArgs: "IP=10.1.2.90" });
@@ -244,7 +245,7 @@ describe("ADD rollback (contract 5.3, DECISION)", () => {
       code: 999,
       msg: "failed to allocate for range 1: 2001:db8::2 has been allocated to c6, duplicate allocation is not allowed",
     });
-    expect(reservationsOf(await readTree(join(dataDir, "mynet")))).toEqual({
+    expect(reservationsOf(await readTree(join(dirs.dataDir, "mynet")))).toEqual({
       "10.1.2.90": "c6\r\neth0",
       "2001:db8::2": "c6\r\neth0",
     });
@@ -252,7 +253,7 @@ describe("ADD rollback (contract 5.3, DECISION)", () => {
 
   it("releases every address of the failed ADD when a later set is exhausted", async () => {
     const config = netConf("1.1.0", {
-      dataDir,
+      dataDir: dirs.dataDir,
       ranges: [[{ subnet: "10.1.2.0/24" }], [{ subnet: "10.9.0.0/30" }]],
     });
     expect(addressesOf(await runPlugin({ command: "ADD", config, containerId: "a" }))).toEqual([
@@ -264,14 +265,14 @@ describe("ADD rollback (contract 5.3, DECISION)", () => {
       code: 999,
       msg: "failed to allocate for range 1: no IP addresses available in range set: 10.9.0.1-10.9.0.2",
     });
-    expect(reservationsOf(await readTree(join(dataDir, "mynet")))).toEqual({
+    expect(reservationsOf(await readTree(join(dirs.dataDir, "mynet")))).toEqual({
       "10.1.2.2": "a\r\neth0",
       "10.9.0.2": "a\r\neth0",
     });
   });
 
   it("refuses a requested gateway with upstream's text", async () => {
-    const config = netConf("1.1.0", { dataDir, subnet: "10.1.2.0/24" });
+    const config = netConf("1.1.0", { dataDir: dirs.dataDir, subnet: "10.1.2.0/24" });
     const added = await runPlugin({ command: "ADD", config, cniArgs: "IP=10.1.2.1" });
     expect(errorOf(added)).toEqual({
       code: 999,
@@ -282,7 +283,7 @@ describe("ADD rollback (contract 5.3, DECISION)", () => {
 
 describe("ADD and the data dir", () => {
   it("keeps code 5 under upstream's prefix when a reservation cannot be written", async () => {
-    const mount = join(tmp, "ro");
+    const mount = join(dirs.tmp, "ro");
     const config = netConf("1.1.0", { dataDir: mount, subnet: "10.1.2.0/24" });
     await withReadOnlyMount(
       mount,
@@ -299,7 +300,7 @@ describe("ADD and the data dir", () => {
   });
 
   it("fails with code 5 when the data dir is read-only", async () => {
-    const mount = join(tmp, "ro");
+    const mount = join(dirs.tmp, "ro");
     const config = netConf("1.1.0", { dataDir: mount, subnet: "10.1.2.0/24" });
     await withReadOnlyMount(
       mount,
@@ -331,11 +332,11 @@ describe("ADD and resolv.conf (contract section 8)", () => {
   ].join("\n");
 
   it("prints the verified example with sorted keys in 1.1.0", async () => {
-    const resolvConf = join(tmp, "resolv.conf");
+    const resolvConf = join(dirs.tmp, "resolv.conf");
     await writeFile(resolvConf, example);
     const added = await runPlugin({
       command: "ADD",
-      config: netConf("1.1.0", { dataDir, resolvConf, subnet: "10.9.0.0/16" }),
+      config: netConf("1.1.0", { dataDir: dirs.dataDir, resolvConf, subnet: "10.9.0.0/16" }),
     });
     expect(added.stdout).toBe(
       JSON.stringify(
@@ -356,11 +357,11 @@ describe("ADD and resolv.conf (contract section 8)", () => {
   });
 
   it("prints dns last, keys in spec order, in 0.3.1", async () => {
-    const resolvConf = join(tmp, "resolv.conf");
+    const resolvConf = join(dirs.tmp, "resolv.conf");
     await writeFile(resolvConf, example);
     const added = await runPlugin({
       command: "ADD",
-      config: netConf("0.3.1", { dataDir, resolvConf, subnet: "10.9.0.0/16" }),
+      config: netConf("0.3.1", { dataDir: dirs.dataDir, resolvConf, subnet: "10.9.0.0/16" }),
     });
     const printed = JSON.parse(added.stdout) as Record<string, unknown>;
     expect(Object.keys(printed)).toEqual(["cniVersion", "ips", "dns"]);
@@ -372,11 +373,11 @@ describe("ADD and resolv.conf (contract section 8)", () => {
     ["0.4.0", true],
     ["0.2.0", true],
   ])("an empty resolv.conf in %s prints dns: %s", async (version, hasDns) => {
-    const resolvConf = join(tmp, "resolv.conf");
+    const resolvConf = join(dirs.tmp, "resolv.conf");
     await writeFile(resolvConf, "# nothing here\n");
     const added = await runPlugin({
       command: "ADD",
-      config: netConf(version, { dataDir, resolvConf, subnet: "10.9.0.0/16" }),
+      config: netConf(version, { dataDir: dirs.dataDir, resolvConf, subnet: "10.9.0.0/16" }),
     });
     const printed = JSON.parse(added.stdout) as Record<string, unknown>;
     expect("dns" in printed).toBe(hasDns);
@@ -384,12 +385,12 @@ describe("ADD and resolv.conf (contract section 8)", () => {
   });
 
   it("fails on a missing resolv.conf before creating anything", async () => {
-    const resolvConf = join(tmp, "missing.conf");
+    const resolvConf = join(dirs.tmp, "missing.conf");
     const added = await runPlugin({
       command: "ADD",
-      config: netConf("1.1.0", { dataDir, resolvConf, subnet: "10.9.0.0/16" }),
+      config: netConf("1.1.0", { dataDir: dirs.dataDir, resolvConf, subnet: "10.9.0.0/16" }),
     });
     expect(errorOf(added)).toEqual({ code: 999, msg: `open ${resolvConf}: no such file or directory` });
-    expect(await readTree(dataDir)).toBeUndefined();
+    expect(await readTree(dirs.dataDir)).toBeUndefined();
   });
 });

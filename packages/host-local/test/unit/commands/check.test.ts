@@ -3,19 +3,11 @@
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { versionsStartingFrom } from "@cni-ts/types";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PluginOutcome } from "../support/plugin.js";
-import { errorOf, makeTempDir, netConf, readTree, removeTempDir, runPlugin } from "../support/plugin.js";
+import { errorOf, netConf, readTree, runPlugin, useTestDirs } from "../support/plugin.js";
 
-let tmp = "";
-let dataDir = "";
-beforeEach(async () => {
-  tmp = await makeTempDir();
-  dataDir = join(tmp, "data");
-});
-afterEach(async () => {
-  await removeTempDir(tmp);
-});
+const dirs = useTestDirs();
 
 const OK = { status: 0, stdout: "", stderr: "" };
 const V6_SET = "2001:db8:1::1-2001:db8:1:0:ffff:ffff:ffff:ffff";
@@ -24,7 +16,7 @@ describe.each(versionsStartingFrom("0.4.0"))("CHECK, cniVersion %s", (version) =
   const config = (prevResult?: unknown) =>
     netConf(
       version,
-      { dataDir, ranges: [[{ subnet: "10.1.2.0/24" }], [{ subnet: "2001:db8:1::/64" }]] },
+      { dataDir: dirs.dataDir, ranges: [[{ subnet: "10.1.2.0/24" }], [{ subnet: "2001:db8:1::/64" }]] },
       prevResult === undefined ? {} : { prevResult },
     );
   const add = async (containerId: string, ifname = "eth0"): Promise<Record<string, unknown>> => {
@@ -84,7 +76,7 @@ describe.each(versionsStartingFrom("0.4.0"))("CHECK, cniVersion %s", (version) =
 
   it("fails when a range set holds no reservation of the attachment", async () => {
     const prev = await add("c1");
-    await rm(join(dataDir, "mynet", "2001:db8:1::2"));
+    await rm(join(dirs.dataDir, "mynet", "2001:db8:1::2"));
     const v4only = { ...prev, ips: (prev.ips as unknown[]).slice(0, 1) };
     expect(errorOf(await check("c1", v4only))).toEqual({
       code: 999,
@@ -94,10 +86,10 @@ describe.each(versionsStartingFrom("0.4.0"))("CHECK, cniVersion %s", (version) =
 
   it("counts a legacy record of the container for every ifname, and names a foreign one", async () => {
     const prev = await add("c1");
-    await writeFile(join(dataDir, "mynet", "10.1.2.2"), "c1");
+    await writeFile(join(dirs.dataDir, "mynet", "10.1.2.2"), "c1");
     expect(await check("c1", prev)).toEqual(OK);
     expect(await check("c1", undefined, "eth9")).toEqual(OK);
-    await writeFile(join(dataDir, "mynet", "10.1.2.2"), "c2");
+    await writeFile(join(dirs.dataDir, "mynet", "10.1.2.2"), "c2");
     expect(errorOf(await check("c1", prev)).msg).toBe(
       "host-local: address 10.1.2.2 of prevResult is held by container c2 (legacy record, any ifname), not by container c1, ifname eth0",
     );
@@ -112,7 +104,7 @@ describe.each(versionsStartingFrom("0.4.0"))("CHECK, cniVersion %s", (version) =
 
   it("fails for a network never used, and creates nothing", async () => {
     expect(errorOf(await check("c1")).msg).toBe("host-local: Failed to find address added by container c1");
-    expect(await readTree(dataDir)).toBeUndefined();
+    expect(await readTree(dirs.dataDir)).toBeUndefined();
   });
 });
 
@@ -120,7 +112,7 @@ describe("CHECK prevResult parsing", () => {
   it("refuses a prevResult of another version family", async () => {
     const config = netConf(
       "1.1.0",
-      { dataDir, subnet: "10.1.2.0/24" },
+      { dataDir: dirs.dataDir, subnet: "10.1.2.0/24" },
       {
         prevResult: { cniVersion: "0.2.0", ip4: { ip: "10.1.2.2/24" } },
       },

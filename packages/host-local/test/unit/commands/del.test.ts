@@ -2,30 +2,17 @@
 // created, and failures that must not be swallowed.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  errorOf,
-  makeTempDir,
-  netConf,
-  readTree,
-  removeTempDir,
-  reservationsOf,
-  runPlugin,
-} from "../support/plugin.js";
+import { describe, expect, it } from "vitest";
+import { errorOf, netConf, readTree, reservationsOf, runPlugin, useTestDirs } from "../support/plugin.js";
 import { withReadOnlyMount } from "../support/read-only-mount.js";
 
-let tmp = "";
-let dataDir = "";
-beforeEach(async () => {
-  tmp = await makeTempDir();
-  dataDir = join(tmp, "data");
-});
-afterEach(async () => {
-  await removeTempDir(tmp);
-});
+const dirs = useTestDirs();
 
 const dualStack = () =>
-  netConf("1.1.0", { dataDir, ranges: [[{ subnet: "10.1.2.0/24" }], [{ subnet: "2001:db8:1::/64" }]] });
+  netConf("1.1.0", {
+    dataDir: dirs.dataDir,
+    ranges: [[{ subnet: "10.1.2.0/24" }], [{ subnet: "2001:db8:1::/64" }]],
+  });
 
 describe("DEL", () => {
   it("releases only its own ifname and is idempotent", async () => {
@@ -39,7 +26,7 @@ describe("DEL", () => {
         stderr: "",
       });
     }
-    expect(await readTree(join(dataDir, "mynet"))).toStrictEqual({
+    expect(await readTree(join(dirs.dataDir, "mynet"))).toStrictEqual({
       "10.1.2.3": "c1\r\neth1",
       "2001:db8:1::3": "c1\r\neth1",
       "last_reserved_ip.0": "10.1.2.3",
@@ -51,17 +38,17 @@ describe("DEL", () => {
   it("removes legacy records of the container with two range sets, even next to exact ones", async () => {
     const config = dualStack();
     expect((await runPlugin({ command: "ADD", config, containerId: "c1" })).status).toBe(0);
-    await writeFile(join(dataDir, "mynet", "10.1.2.77"), "c1");
+    await writeFile(join(dirs.dataDir, "mynet", "10.1.2.77"), "c1");
     // upstream-compat: the second set's release finds no exact record left and takes the legacy one.
     expect((await runPlugin({ command: "DEL", config, containerId: "c1" })).status).toBe(0);
-    expect(reservationsOf(await readTree(join(dataDir, "mynet")))).toEqual({});
+    expect(reservationsOf(await readTree(join(dirs.dataDir, "mynet")))).toEqual({});
   });
 
   it("never touches last_reserved_ip, even for a container named like the address it holds", async () => {
-    const config = netConf("1.1.0", { dataDir, subnet: "10.1.2.0/24" });
+    const config = netConf("1.1.0", { dataDir: dirs.dataDir, subnet: "10.1.2.0/24" });
     expect((await runPlugin({ command: "ADD", config, containerId: "c1" })).status).toBe(0);
     expect((await runPlugin({ command: "DEL", config, containerId: "10.1.2.2" })).status).toBe(0);
-    expect(await readTree(join(dataDir, "mynet"))).toStrictEqual({
+    expect(await readTree(join(dirs.dataDir, "mynet"))).toStrictEqual({
       "10.1.2.2": "c1\r\neth0",
       "last_reserved_ip.0": "10.1.2.2",
       lock: "",
@@ -69,27 +56,27 @@ describe("DEL", () => {
   });
 
   it("fails like ADD on a broken config or unknown CNI_ARGS", async () => {
-    const bad = await runPlugin({ command: "DEL", config: netConf("1.1.0", { dataDir }) });
+    const bad = await runPlugin({ command: "DEL", config: netConf("1.1.0", { dataDir: dirs.dataDir }) });
     expect(errorOf(bad)).toEqual({ code: 999, msg: "no IP ranges specified" });
     const args = await runPlugin({
       command: "DEL",
-      config: netConf("1.1.0", { dataDir, subnet: "10.1.2.0/24" }),
+      config: netConf("1.1.0", { dataDir: dirs.dataDir, subnet: "10.1.2.0/24" }),
       cniArgs: "K8S_POD_NAME=x",
     });
     expect(errorOf(args)).toEqual({ code: 999, msg: 'ARGS: unknown args ["K8S_POD_NAME=x"]' });
   });
 
   it("creates neither the data dir nor the network dir nor the lock when nothing exists", async () => {
-    const config = netConf("1.1.0", { dataDir, subnet: "10.1.2.0/24" });
+    const config = netConf("1.1.0", { dataDir: dirs.dataDir, subnet: "10.1.2.0/24" });
     expect((await runPlugin({ command: "DEL", config })).status).toBe(0);
-    expect(await readTree(dataDir)).toBeUndefined();
-    await mkdir(join(dataDir, "mynet"), { recursive: true });
+    expect(await readTree(dirs.dataDir)).toBeUndefined();
+    await mkdir(join(dirs.dataDir, "mynet"), { recursive: true });
     expect((await runPlugin({ command: "DEL", config })).status).toBe(0);
-    expect(await readTree(join(dataDir, "mynet"))).toEqual({ lock: "" });
+    expect(await readTree(join(dirs.dataDir, "mynet"))).toEqual({ lock: "" });
   });
 
   it("fails with code 5 naming the file when the data dir is read-only", async () => {
-    const mount = join(tmp, "ro");
+    const mount = join(dirs.tmp, "ro");
     const config = netConf("1.1.0", { dataDir: mount, subnet: "10.1.2.0/24" });
     await withReadOnlyMount(
       mount,

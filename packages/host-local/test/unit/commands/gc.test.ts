@@ -1,23 +1,15 @@
 // GC (spec 1.1.0; contract 7.3, DECISION): releases what no valid attachment owns, in this network only.
 import { mkdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { errorOf, makeTempDir, netConf, readTree, removeTempDir, runPlugin } from "../support/plugin.js";
+import { describe, expect, it } from "vitest";
+import { errorOf, netConf, readTree, runPlugin, useTestDirs } from "../support/plugin.js";
 import { withReadOnlyMount } from "../support/read-only-mount.js";
 
-let tmp = "";
-let dataDir = "";
-beforeEach(async () => {
-  tmp = await makeTempDir();
-  dataDir = join(tmp, "data");
-});
-afterEach(async () => {
-  await removeTempDir(tmp);
-});
+const dirs = useTestDirs();
 
 const OK = { status: 0, stdout: "", stderr: "" };
 
-async function plant(network: string, files: Record<string, string>, root = dataDir): Promise<void> {
+async function plant(network: string, files: Record<string, string>, root = dirs.dataDir): Promise<void> {
   await mkdir(join(root, network), { recursive: true });
   for (const [name, content] of Object.entries(files)) await writeFile(join(root, network, name), content);
 }
@@ -25,7 +17,7 @@ async function plant(network: string, files: Record<string, string>, root = data
 const attachments = (...pairs: Array<[string, string]>) =>
   pairs.map(([containerID, ifname]) => ({ containerID, ifname }));
 
-const gc = (extra: Record<string, unknown>, version = "1.1.0", root = dataDir) =>
+const gc = (extra: Record<string, unknown>, version = "1.1.0", root = dirs.dataDir) =>
   runPlugin({ command: "GC", config: netConf(version, { dataDir: root, subnet: "10.1.2.0/24" }, extra) });
 
 const KEPT = { lock: "", "last_reserved_ip.0": "10.1.2.4" };
@@ -34,7 +26,7 @@ describe("GC", () => {
   it("removes unlisted reservations and keeps listed and legacy ones of a listed container (contract 7.3 example)", async () => {
     await plant("mynet", { ...KEPT, "10.1.2.2": "a\r\neth0", "10.1.2.3": "b\r\neth0", "10.1.2.4": "c" });
     expect(await gc({ "cni.dev/valid-attachments": attachments(["a", "eth0"], ["c", "net1"]) })).toEqual(OK);
-    expect(await readTree(join(dataDir, "mynet"))).toStrictEqual({
+    expect(await readTree(join(dirs.dataDir, "mynet"))).toStrictEqual({
       ...KEPT,
       "10.1.2.2": "a\r\neth0",
       "10.1.2.4": "c",
@@ -45,13 +37,13 @@ describe("GC", () => {
     const files = { ...KEPT, "10.1.2.2": "a\r\neth0", "10.1.2.3": "b\r\neth0" };
     await plant("mynet", files);
     expect(await gc({})).toEqual(OK);
-    expect(await readTree(join(dataDir, "mynet"))).toStrictEqual(files);
+    expect(await readTree(join(dirs.dataDir, "mynet"))).toStrictEqual(files);
   });
 
   it("treats an empty list as: every reservation is stale", async () => {
     await plant("mynet", { ...KEPT, "10.1.2.2": "a\r\neth0", "2001:db8::5": "b\r\neth0", "10.1.2.4": "c" });
     expect(await gc({ "cni.dev/valid-attachments": [] })).toEqual(OK);
-    expect(await readTree(join(dataDir, "mynet"))).toStrictEqual(KEPT);
+    expect(await readTree(join(dirs.dataDir, "mynet"))).toStrictEqual(KEPT);
   });
 
   it.each([
@@ -70,27 +62,30 @@ describe("GC", () => {
       "cni.dev/valid-attachments" in extra
         ? { "10.1.2.2": "a\r\neth0", "10.1.2.3": "b\r\neth1", lock: "" }
         : { "10.1.2.2": "a\r\neth0", lock: "" };
-    expect(await readTree(join(dataDir, "mynet"))).toStrictEqual(expected);
+    expect(await readTree(join(dirs.dataDir, "mynet"))).toStrictEqual(expected);
   });
 
   it("removes legacy records of unlisted containers and ownerless (empty) files", async () => {
     await plant("mynet", { "10.1.2.2": "a\r\neth0", "10.1.2.3": "z", "10.1.2.4": "", "10.1.2.5": " \n" });
     expect(await gc({ "cni.dev/valid-attachments": attachments(["a", "eth0"]) })).toEqual(OK);
-    expect(await readTree(join(dataDir, "mynet"))).toStrictEqual({ "10.1.2.2": "a\r\neth0", lock: "" });
+    expect(await readTree(join(dirs.dataDir, "mynet"))).toStrictEqual({ "10.1.2.2": "a\r\neth0", lock: "" });
   });
 
   it("judges reservations outside the current ranges by their owner too", async () => {
     await plant("mynet", { "192.168.7.7": "a\r\neth0", "192.168.7.8": "b\r\neth0" });
     expect(await gc({ "cni.dev/valid-attachments": attachments(["a", "eth0"]) })).toEqual(OK);
-    expect(await readTree(join(dataDir, "mynet"))).toStrictEqual({ "192.168.7.7": "a\r\neth0", lock: "" });
+    expect(await readTree(join(dirs.dataDir, "mynet"))).toStrictEqual({
+      "192.168.7.7": "a\r\neth0",
+      lock: "",
+    });
   });
 
   it("never touches another network's directory", async () => {
     await plant("mynet", { "10.1.2.2": "b\r\neth0" });
     await plant("othernet", { "10.1.2.2": "b\r\neth0", "10.1.2.3": "" });
     expect(await gc({ "cni.dev/valid-attachments": [] })).toEqual(OK);
-    expect(await readTree(join(dataDir, "mynet"))).toStrictEqual({ lock: "" });
-    expect(await readTree(join(dataDir, "othernet"))).toStrictEqual({
+    expect(await readTree(join(dirs.dataDir, "mynet"))).toStrictEqual({ lock: "" });
+    expect(await readTree(join(dirs.dataDir, "othernet"))).toStrictEqual({
       "10.1.2.2": "b\r\neth0",
       "10.1.2.3": "",
     });
@@ -103,9 +98,9 @@ describe("GC", () => {
       "10.1.2.2": "a\r\neth0",
     });
     const past = new Date(Date.now() - 60_000);
-    await utimes(join(dataDir, "mynet", ".10.1.2.9.tmp-4242-1"), past, past);
+    await utimes(join(dirs.dataDir, "mynet", ".10.1.2.9.tmp-4242-1"), past, past);
     expect(await gc({ "cni.dev/valid-attachments": attachments(["a", "eth0"]) })).toEqual(OK);
-    expect(await readTree(join(dataDir, "mynet"))).toStrictEqual({
+    expect(await readTree(join(dirs.dataDir, "mynet"))).toStrictEqual({
       ".cni-ts-index": "index",
       "10.1.2.2": "a\r\neth0",
       lock: "",
@@ -114,7 +109,7 @@ describe("GC", () => {
 
   it("succeeds for a network never used, and creates nothing", async () => {
     expect(await gc({ "cni.dev/valid-attachments": [] })).toEqual(OK);
-    expect(await readTree(dataDir)).toBeUndefined();
+    expect(await readTree(dirs.dataDir)).toBeUndefined();
   });
 
   it("is refused by skel for a config older than 1.1.0", async () => {
@@ -123,7 +118,7 @@ describe("GC", () => {
   });
 
   it("tries every stale file, then reports all failures in one error", async () => {
-    const mount = join(tmp, "ro");
+    const mount = join(dirs.tmp, "ro");
     await withReadOnlyMount(
       mount,
       () => plant("mynet", { lock: "", "10.1.2.2": "a\r\neth0", "10.1.2.3": "b\r\neth0" }, mount),

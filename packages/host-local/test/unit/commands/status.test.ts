@@ -1,24 +1,16 @@
 // STATUS (spec 1.1.0; contract 7.4, DECISION): code 50 when an ADD could not be served.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { errorOf, makeTempDir, netConf, readTree, removeTempDir, runPlugin } from "../support/plugin.js";
+import { describe, expect, it } from "vitest";
+import { errorOf, netConf, readTree, runPlugin, useTestDirs } from "../support/plugin.js";
 import { withReadOnlyMount } from "../support/read-only-mount.js";
 
-let tmp = "";
-let dataDir = "";
-beforeEach(async () => {
-  tmp = await makeTempDir();
-  dataDir = join(tmp, "data");
-});
-afterEach(async () => {
-  await removeTempDir(tmp);
-});
+const dirs = useTestDirs();
 
 const OK = { status: 0, stdout: "", stderr: "" };
 const exhausted = (set: string) => ({ code: 50, msg: `no IP addresses available in range set: ${set}` });
 
-const conf = (ranges: unknown, root = dataDir, version = "1.1.0") =>
+const conf = (ranges: unknown, root = dirs.dataDir, version = "1.1.0") =>
   netConf(version, { dataDir: root, ranges });
 const status = (config: unknown) => runPlugin({ command: "STATUS", config });
 const add = async (config: unknown, containerId: string) =>
@@ -27,7 +19,7 @@ const add = async (config: unknown, containerId: string) =>
 describe("STATUS", () => {
   it("reports ready before anything was allocated, and creates nothing", async () => {
     expect(await status(conf([[{ subnet: "10.0.0.0/30" }]]))).toEqual(OK);
-    expect(await readTree(dataDir)).toBeUndefined();
+    expect(await readTree(dirs.dataDir)).toBeUndefined();
   });
 
   it("reports the exhausted set with code 50, and ready again after a DEL frees an address", async () => {
@@ -69,13 +61,13 @@ describe("STATUS", () => {
   });
 
   it("ignores a reservation file planted on the gateway address", async () => {
-    await mkdir(join(dataDir, "mynet"), { recursive: true });
-    await writeFile(join(dataDir, "mynet", "10.0.0.1"), "x\r\neth0");
+    await mkdir(join(dirs.dataDir, "mynet"), { recursive: true });
+    await writeFile(join(dirs.dataDir, "mynet", "10.0.0.1"), "x\r\neth0");
     expect(await status(conf([[{ subnet: "10.0.0.0/30" }]]))).toEqual(OK);
   });
 
   it("reports code 50 when the data dir is read-only", async () => {
-    const mount = join(tmp, "ro");
+    const mount = join(dirs.tmp, "ro");
     const config = conf([[{ subnet: "10.0.0.0/24" }]], mount);
     await withReadOnlyMount(
       mount,
@@ -92,7 +84,7 @@ describe("STATUS", () => {
   });
 
   it("reports code 50 when the network directory could not be created", async () => {
-    const readOnlyParent = join(tmp, "ro");
+    const readOnlyParent = join(dirs.tmp, "ro");
     await withReadOnlyMount(
       readOnlyParent,
       async () => {},
@@ -108,8 +100,8 @@ describe("STATUS", () => {
   });
 
   it("reports code 50 when a regular file stands in the data dir's path", async () => {
-    await writeFile(join(tmp, "file"), "");
-    const root = join(tmp, "file", "data");
+    await writeFile(join(dirs.tmp, "file"), "");
+    const root = join(dirs.tmp, "file", "data");
     expect(errorOf(await status(conf([[{ subnet: "10.0.0.0/24" }]], root)))).toEqual({
       code: 50,
       msg: `cannot use the data dir: lstat ${join(root, "mynet")}: not a directory`,
@@ -117,7 +109,7 @@ describe("STATUS", () => {
   });
 
   it("is refused by skel for a config older than 1.1.0", async () => {
-    expect(errorOf(await status(conf([[{ subnet: "10.0.0.0/24" }]], dataDir, "1.0.0")))).toEqual({
+    expect(errorOf(await status(conf([[{ subnet: "10.0.0.0/24" }]], dirs.dataDir, "1.0.0")))).toEqual({
       code: 1,
       msg: "config version does not allow STATUS",
     });

@@ -9,6 +9,7 @@ import type { PluginCommands } from "@cni-ts/skel";
 import { dispatch } from "@cni-ts/skel";
 import type { AnyResult, Result } from "@cni-ts/types";
 import { SUPPORTED_VERSIONS, toCurrentResult } from "@cni-ts/types";
+import { afterEach, beforeEach } from "vitest";
 import { ABOUT, createPluginCommands, diskStoreProvider } from "../../../src/index.js";
 
 /** One plugin invocation as a runtime makes it. */
@@ -92,6 +93,28 @@ export function makeTempDir(prefix = "hl-unit-"): Promise<string> {
 /** Removes a directory made by {@link makeTempDir}. */
 export function removeTempDir(dir: string): Promise<void> {
   return rm(dir, { recursive: true, force: true });
+}
+
+/** The directories of one test: its temp dir, and `dataDir` (not created) inside it. */
+export interface TestDirs {
+  readonly tmp: string;
+  readonly dataDir: string;
+}
+
+/**
+ * Gives every test of the calling file a fresh temp dir, made before each test and removed after it.
+ * The returned object is updated in place; read its fields inside the tests.
+ */
+export function useTestDirs(): TestDirs {
+  const dirs = { tmp: "", dataDir: "" };
+  beforeEach(async () => {
+    dirs.tmp = await makeTempDir();
+    dirs.dataDir = join(dirs.tmp, "data");
+  });
+  afterEach(async () => {
+    await removeTempDir(dirs.tmp);
+  });
+  return dirs;
 }
 
 /** Every file of a directory (one level) with its content; undefined when the directory does not exist. */
