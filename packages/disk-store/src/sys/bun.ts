@@ -9,7 +9,7 @@ import type { DirEntry, FileStat, Sys } from "./api.js";
 type Pointer = number | null;
 
 /** The part of `bun:ffi` used here. */
-export interface BunFfi {
+interface BunFfi {
   dlopen(
     path: string,
     symbols: Record<string, { readonly args: readonly string[]; readonly returns: string }>,
