@@ -104,20 +104,21 @@ class Stat implements FileStat {
   readonly #mode: number;
   readonly #devMajor: number;
   readonly #devMinor: number;
+  /** The inode number's high and low 32 bits. */
   readonly #ino: readonly [number, number];
   readonly #mtime: readonly [number, number];
   readonly #ctime: readonly [number, number];
   readonly #size: number;
 
   constructor(view: DataView) {
-    // struct statx: stx_mode (u16) at 28, stx_ino at 32, stx_size at 40, stx_ctime at 96, stx_mtime at 112 (i64
-    // seconds, u32 nanoseconds), stx_dev_major and stx_dev_minor (u32) at 136 and 140;
-    // little-endian on x64 and arm64.
+    // struct statx: stx_mode (u16) at 28, stx_ino at 32, stx_size at 40, stx_ctime at 96 and
+    // stx_mtime at 112 (i64 seconds, u32 nanoseconds), stx_dev_major and stx_dev_minor (u32) at 136
+    // and 140; little-endian on x64 and arm64.
     this.#mode = view.getUint16(28, true);
     this.#ino = [view.getUint32(36, true), view.getUint32(32, true)];
     this.#ctime = [seconds(view, 96), view.getUint32(104, true)];
     this.#mtime = [seconds(view, 112), view.getUint32(120, true)];
-    // stx_size at 40: a u64, exact as a number below 2^53 bytes.
+    // A u64, exact as a number below 2^53 bytes.
     this.#size = view.getUint32(40, true) + view.getUint32(44, true) * 2 ** 32;
     this.#devMajor = view.getUint32(136, true);
     this.#devMinor = view.getUint32(140, true);
