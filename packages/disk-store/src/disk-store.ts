@@ -1,4 +1,4 @@
-import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
+import { CNI_ERROR_CODES, CniError, goTrimSpace } from "@cni-ts/types";
 import { atomicWrite, isTempFileName } from "./atomic-write.js";
 import { DirIndex } from "./dir-index.js";
 import type { FileLock } from "./file-lock.js";
@@ -15,13 +15,7 @@ import { IndexSession } from "./index-session.js";
 import { errnoCode, ioError } from "./io-error.js";
 import { mkdirAll } from "./mkdir-all.js";
 import { readRegularFile } from "./read-regular-file.js";
-import {
-  goTrimSpace,
-  LINE_BREAK,
-  legacyKey,
-  parseReservation,
-  reservationKey,
-} from "./reservation-content.js";
+import { LINE_BREAK, legacyKey, parseReservation, reservationKey } from "./reservation-content.js";
 import type { DirEntry } from "./sys/index.js";
 import { sys } from "./sys/index.js";
 import { join } from "./sys/path.js";

@@ -1,15 +1,7 @@
+import { goTrimSpace } from "@cni-ts/types";
+
 /** Separates the container ID from the ifname in a reservation file (upstream's `LineBreak`). */
 export const LINE_BREAK = "\r\n";
-
-// Go's unicode.IsSpace set, which strings.TrimSpace strips. JavaScript's trim() differs: it also strips
-// U+FEFF and keeps U+0085 (NEL), so it would not compare file contents the way upstream does.
-const GO_SPACE = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
-const GO_TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, "gu");
-
-/** Removes leading and trailing white space exactly as Go's `strings.TrimSpace` does. */
-export function goTrimSpace(text: string): string {
-  return text.replace(GO_TRIM, "");
-}
 
 /**
  * The content of a reservation file, and what a scan compares trimmed contents with:

@@ -3,10 +3,9 @@
  * cluster, prefix and network name. See key-layout.ts for the keys and the README for the guarantees.
  */
 import { hostname } from "node:os";
-import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
+import { CNI_ERROR_CODES, CniError, goTrimSpace } from "@cni-ts/types";
 import type { EtcdCompare, EtcdKeyValue, EtcdOp } from "./etcd-client.js";
 import { EtcdClient } from "./etcd-client.js";
-import { goTrimSpace } from "./go-trim-space.js";
 import type { OwnerIndexEntry } from "./key-layout.js";
 import { checkAddressText, isAddressText, NetworkKeys } from "./key-layout.js";
 import type { EtcdOwner } from "./reservation-value.js";

@@ -1,8 +1,8 @@
+import { goTrimSpace } from "@cni-ts/types";
 /**
  * The value of an address key: the same bytes as upstream's reservation file (contract 6.2), so a
  * reader of either store sees the same owner, and `etcdctl get` shows what `cat` would.
  */
-import { goTrimSpace } from "./go-trim-space.js";
 
 /** Who holds an address, as the `Store` contract of `@cni-ts/allocator` describes an owner. */
 export interface EtcdOwner {

@@ -1,9 +1,8 @@
 /**
  * resolv.conf parsing for ADD's `dns` result (contract section 8; upstream `dns.go`).
  */
-import { CNI_ERROR_CODES, CniError, type Dns } from "@cni-ts/types";
+import { CNI_ERROR_CODES, CniError, type Dns, goFields, goTrimSpace } from "@cni-ts/types";
 import { goPathErrorText } from "./go-error-text.js";
-import { goFields, goTrimSpace } from "./go-strings.js";
 
 /**
  * Parses the text of a resolv.conf into the CNI `dns` object, exactly as upstream does:

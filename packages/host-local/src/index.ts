@@ -13,7 +13,6 @@ export { diskStoreProvider } from "./disk-store-provider.js";
 export { isEmptyDns, parseResolvConf, parseResolvConfText } from "./dns.js";
 export { etcdStoreOptions, etcdStoreProvider, openConfiguredEtcdStore } from "./etcd-store-provider.js";
 export { errnoCode, goPathErrorText } from "./go-error-text.js";
-export { goFields, goTrimSpace } from "./go-strings.js";
 export { isOperatorInvocation } from "./invocation.js";
 export { createPluginCommands } from "./plugin-commands.js";
 export type { PluginStore, StoreProvider } from "./store-provider.js";

@@ -2,17 +2,13 @@
  * The identifier checks of upstream's `pkg/utils`: container IDs, network names and interface names.
  */
 
-import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
+import { CNI_ERROR_CODES, CniError, hasGoSpace } from "@cni-ts/types";
 
 // ASCII only, first character alphanumeric: the spec's rule for container IDs and network names.
 const VALID_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 // The kernel's IFNAMSIZ is 16 bytes including the terminating NUL.
 const MAX_INTERFACE_NAME_BYTES = 15;
-
-// Exactly Go's unicode.IsSpace: the Unicode White_Space property (which, unlike JS `\s`, includes
-// U+0085 and excludes U+FEFF).
-const WHITESPACE = /\p{White_Space}/u;
 
 /**
  * Checks a container ID (`CNI_CONTAINERID`): non-empty and matching `^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`.
@@ -64,9 +60,8 @@ export function validateInterfaceName(ifName: string): void {
     });
   }
   if (ifName === "." || ifName === "..") throw new CniError(code, "interface name is . or ..");
-  for (const ch of ifName) {
-    if (ch === "/" || ch === ":" || WHITESPACE.test(ch)) {
-      throw new CniError(code, "interface name contains / or : or whitespace characters");
-    }
+  // Go's unicode.IsSpace, which (unlike JavaScript's \s) includes U+0085 and excludes U+FEFF.
+  if (ifName.includes("/") || ifName.includes(":") || hasGoSpace(ifName)) {
+    throw new CniError(code, "interface name contains / or : or whitespace characters");
   }
 }

@@ -4,6 +4,7 @@ export type { CniErrorCode, CniErrorJson, CniErrorOptions } from "./errors.js";
 export { CNI_ERROR_CODES, CniError, isCniError, toCniError } from "./errors.js";
 export { errnoCode, errnoName, goErrnoText } from "./go-errno.js";
 export { goQuote, goQuoteList } from "./go-quote.js";
+export { goFields, goTrimSpace, hasGoSpace } from "./go-strings.js";
 export { printError, printJson } from "./print-json.js";
 export type { AnyResult, ResultFamily } from "./result/any-result.js";
 export { isCurrentResult, isResult020, isResult040, resultFamilyOf } from "./result/any-result.js";

@@ -2,17 +2,8 @@
  * An in-memory {@link Store} with the disk store's semantics (upstream `backend/disk`), for tests of
  * code that allocates. It runs the shared contract suite like every other store.
  */
-import { CNI_ERROR_CODES, CniError } from "@cni-ts/types";
+import { CNI_ERROR_CODES, CniError, goTrimSpace } from "@cni-ts/types";
 import type { Allocation, Owner, Store } from "../store.js";
-
-// Go's strings.TrimSpace: ASCII whitespace plus Unicode White_Space (U+0085 and U+00A0 included,
-// U+FEFF not), which is what upstream trims from container IDs.
-const GO_SPACE = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
-const GO_TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, "g");
-
-function goTrimSpace(s: string): string {
-  return s.replace(GO_TRIM, "");
-}
 
 function byText(a: string, b: string): number {
   if (a === b) return 0;

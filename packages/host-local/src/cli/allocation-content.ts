@@ -2,17 +2,13 @@
  * What fsck accepts as the content of an allocation file: what some upstream version could have
  * written. Upstream writes `<id>\r\n<ifname>` (contract 6.2); very old versions wrote only the ID.
  */
+import { goTrimSpace, hasGoSpace } from "@cni-ts/types";
 
 /** The verdict on one allocation file's bytes. */
 export type ContentVerdict =
   | { kind: "ok"; containerId: string; ifname: string | undefined }
   | { kind: "empty" }
   | { kind: "malformed"; reason: string };
-
-// Go's unicode.IsSpace set, the one strings.TrimSpace strips when upstream reads a file back.
-const GO_SPACE = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
-const GO_TRIM = new RegExp(`^${GO_SPACE}+|${GO_SPACE}+$`, "gu");
-const HAS_GO_SPACE = new RegExp(GO_SPACE, "u");
 
 // The container ID rule of the spec (and of upstream's skel): IDs that fail it are never written.
 const CONTAINER_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -22,7 +18,7 @@ function ifnameProblem(ifname: string): string | undefined {
   if (ifname === "") return "the interface name is empty";
   if (Buffer.byteLength(ifname, "utf8") > 15) return "the interface name is longer than 15 bytes";
   if (ifname === "." || ifname === "..") return "the interface name is . or ..";
-  if (/[/:]/.test(ifname) || HAS_GO_SPACE.test(ifname)) {
+  if (/[/:]/.test(ifname) || hasGoSpace(ifname)) {
     return "the interface name contains / or : or white space";
   }
   return undefined;
@@ -42,7 +38,7 @@ export function checkAllocationContent(bytes: Uint8Array): ContentVerdict {
   } catch {
     return { kind: "malformed", reason: "the content is not UTF-8 text" };
   }
-  const trimmed = text.replace(GO_TRIM, "");
+  const trimmed = goTrimSpace(text);
   if (trimmed === "") return { kind: "empty" };
   const at = trimmed.indexOf("\r\n");
   const containerId = at < 0 ? trimmed : trimmed.slice(0, at);
@@ -54,9 +50,4 @@ export function checkAllocationContent(bytes: Uint8Array): ContentVerdict {
   const problem = ifnameProblem(ifname);
   if (problem !== undefined) return { kind: "malformed", reason: problem };
   return { kind: "ok", containerId, ifname };
-}
-
-/** Removes leading and trailing white space exactly as Go's `strings.TrimSpace` does (upstream trims IDs). */
-export function goTrimSpace(text: string): string {
-  return text.replace(GO_TRIM, "");
 }

@@ -5,8 +5,7 @@ import type { IpamConfig, Owner } from "@cni-ts/allocator";
 import { formatIp, loadIpamConfig, tryParseIp } from "@cni-ts/allocator";
 import type { CmdArgs } from "@cni-ts/skel";
 import type { Result } from "@cni-ts/types";
-import { CNI_ERROR_CODES, CniError, parsePrevResult } from "@cni-ts/types";
-import { goTrimSpace } from "../go-strings.js";
+import { CNI_ERROR_CODES, CniError, goTrimSpace, parsePrevResult } from "@cni-ts/types";
 import type { PluginStore, StoreProvider } from "../store-provider.js";
 import { underLock } from "./store-session.js";
 

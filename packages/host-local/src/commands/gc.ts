@@ -5,8 +5,7 @@
 import type { Allocation, Attachment } from "@cni-ts/allocator";
 import { loadIpamConfig } from "@cni-ts/allocator";
 import type { CmdArgs } from "@cni-ts/skel";
-import { CNI_ERROR_CODES, CniError, toCniError } from "@cni-ts/types";
-import { goTrimSpace } from "../go-strings.js";
+import { CNI_ERROR_CODES, CniError, goTrimSpace, toCniError } from "@cni-ts/types";
 import type { StoreProvider } from "../store-provider.js";
 import { underLock } from "./store-session.js";
 

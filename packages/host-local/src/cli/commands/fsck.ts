@@ -11,9 +11,10 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { type DiskStore, isTempFileName, openExistingDiskStore } from "@cni-ts/disk-store";
+import { goTrimSpace } from "@cni-ts/types";
 import { errnoCode, goPathErrorText } from "../../go-error-text.js";
 import { parseAddressName } from "../address.js";
-import { checkAllocationContent, goTrimSpace } from "../allocation-content.js";
+import { checkAllocationContent } from "../allocation-content.js";
 import { compareNames, readDataDirEntries } from "../data-dir.js";
 import { errorText } from "../error-text.js";
 import type { Style } from "../style.js";

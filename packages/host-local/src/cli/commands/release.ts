@@ -1,8 +1,8 @@
 import type { Allocation, IpamConfig } from "@cni-ts/allocator";
 import { openExistingDiskStore } from "@cni-ts/disk-store";
+import { goTrimSpace } from "@cni-ts/types";
 import type { PluginStore } from "../../store-provider.js";
 import { compareAddressText } from "../address.js";
-import { goTrimSpace } from "../allocation-content.js";
 import { openEtcdTarget } from "../etcd-target.js";
 import type { Style } from "../style.js";
 import { renderTable } from "../table.js";
