@@ -11,27 +11,17 @@ import type { Store } from "@cni-ts/allocator";
  * Rejects with the error of `lock()` or `work`; a failure to close after a failed `work` is dropped
  * in favour of the first error. Rejects with the close error when only closing fails.
  */
-export async function underLock<T>(store: Store, work: () => Promise<T>): Promise<T> {
-  let result: T;
-  try {
+export function underLock<T>(store: Store, work: () => Promise<T>): Promise<T> {
+  return withoutLock(store, async () => {
     await store.lock();
-    result = await work();
-  } catch (err) {
-    try {
-      await store.close();
-    } catch {
-      // Deliberately dropped: the command's own error is the one the runtime needs, and the process
-      // exits right after, which releases the lock in any case.
-    }
-    throw err;
-  }
-  await store.close();
-  return result;
+    return work();
+  });
 }
 
 /**
  * Runs `work` with `store` without taking its lock (read-only commands), then closes the store.
- * Rejects like {@link underLock}.
+ * Rejects with the error of `work`; a failure to close after a failed `work` is dropped in favour of
+ * the first error. Rejects with the close error when only closing fails.
  */
 export async function withoutLock<T>(store: Store, work: () => Promise<T>): Promise<T> {
   let result: T;
@@ -41,7 +31,8 @@ export async function withoutLock<T>(store: Store, work: () => Promise<T>): Prom
     try {
       await store.close();
     } catch {
-      // Deliberately dropped, as in underLock.
+      // Deliberately dropped: the command's own error is the one the runtime needs, and the process
+      // exits right after, which releases a lock in any case.
     }
     throw err;
   }
